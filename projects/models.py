@@ -1,0 +1,294 @@
+import datetime
+
+import pycountry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+# After its end a project stays in IATI "Finalisation" this long, then "Closed".
+FINALISATION_PERIOD = datetime.timedelta(days=180)
+
+
+class ActivityStatus(models.IntegerChoices):
+    """IATI ActivityStatus codelist."""
+
+    PIPELINE = 1, "Pipeline/identification"
+    IMPLEMENTATION = 2, "Implementation"
+    FINALISATION = 3, "Finalisation"
+    CLOSED = 4, "Closed"
+    CANCELLED = 5, "Cancelled"
+    SUSPENDED = 6, "Suspended"
+
+
+class StatusOverride(models.IntegerChoices):
+    """The statuses an officer sets by hand; every other status follows the dates."""
+
+    CANCELLED = ActivityStatus.CANCELLED.value, ActivityStatus.CANCELLED.label
+    SUSPENDED = ActivityStatus.SUSPENDED.value, ActivityStatus.SUSPENDED.label
+
+
+class Scope(models.TextChoices):
+    NATIONAL = "national", "National"
+    MULTI_COUNTRY = "multi-country", "Multi-country"
+    REGIONAL = "regional", "Regional"
+    GLOBAL = "global", "Global"
+
+
+class OrganisationRole(models.IntegerChoices):
+    """IATI OrganisationRole codelist."""
+
+    FUNDING = 1, "Funding"
+    ACCOUNTABLE = 2, "Accountable"
+    EXTENDING = 3, "Extending"
+    IMPLEMENTING = 4, "Implementing"
+
+
+def derive_status(*, start, end, override, today) -> int:
+    """The IATI status of a project on `today`; mirrors ProjectQuerySet.with_status()."""
+    if override:
+        return override
+    if today < start:
+        return ActivityStatus.PIPELINE
+    if today <= end:
+        return ActivityStatus.IMPLEMENTATION
+    if today <= end + FINALISATION_PERIOD:
+        return ActivityStatus.FINALISATION
+    return ActivityStatus.CLOSED
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_dates(self):
+        """Annotate the effective dates: actual where known, planned otherwise."""
+        return self.annotate(
+            effective_start=Coalesce("actual_start", "planned_start"),
+            effective_end=Coalesce("actual_end", "planned_end"),
+        )
+
+    def with_status(self, today: datetime.date | None = None):
+        """Annotate `status_code` in SQL so lists can filter, sort and group by status."""
+        today = today or timezone.localdate()
+        return self.with_dates().annotate(
+            status_code=Case(
+                When(status_override__isnull=False, then=F("status_override")),
+                When(effective_start__gt=today, then=Value(ActivityStatus.PIPELINE.value)),
+                When(effective_end__gte=today, then=Value(ActivityStatus.IMPLEMENTATION.value)),
+                When(
+                    effective_end__gte=today - FINALISATION_PERIOD,
+                    then=Value(ActivityStatus.FINALISATION.value),
+                ),
+                default=Value(ActivityStatus.CLOSED.value),
+                output_field=models.PositiveSmallIntegerField(),
+            )
+        )
+
+    def active_on(self, day: datetime.date):
+        """Projects running on `day` by their effective dates (not cancelled or suspended)."""
+        return self.with_dates().filter(
+            effective_start__lte=day, effective_end__gte=day, status_override__isnull=True
+        )
+
+
+class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Project(models.Model):
+    """A donor-funded technical-cooperation project."""
+
+    title = models.CharField(max_length=300)
+    short_name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Stable name used in URLs and fixtures.")
+    summary = models.TextField(blank=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.NATIONAL)
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, null=True, blank=True, related_name="projects",
+        help_text="Empty for global projects.",
+    )
+    countries = models.ManyToManyField("regions.Country", blank=True, related_name="projects")
+    corridors = models.ManyToManyField("regions.Corridor", blank=True, related_name="projects")
+    donors = models.ManyToManyField("donors.Donor", through="Funding", related_name="projects")
+    partners = models.ManyToManyField("donors.Partner", through="ProjectPartner", related_name="projects")
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    actual_start = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    status_override = models.PositiveSmallIntegerField(
+        choices=StatusOverride.choices, null=True, blank=True,
+        help_text="Set only to cancel or suspend; otherwise the status follows the dates.",
+    )
+    is_published = models.BooleanField("published", default=False, help_text="Visible to the public and donors.")
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+        related_name="responsible_for", limit_choices_to={"is_staff": True},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectManager()
+
+    class Meta:
+        ordering = ["planned_start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(planned_end__gte=F("planned_start")), name="project_planned_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(actual_start__isnull=True) | Q(actual_end__isnull=True) | Q(actual_end__gte=F("actual_start")),
+                name="project_actual_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_override__isnull=True) | Q(status_override__in=StatusOverride.values),
+                name="project_status_override_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope=Scope.GLOBAL) | Q(region__isnull=True), name="project_global_has_no_region"
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = "The planned end must not be before the planned start."
+        if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            errors["actual_end"] = "The actual end must not be before the actual start."
+        if self.scope == Scope.GLOBAL and self.region_id:
+            errors["region"] = "A global project has no region."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def start(self) -> datetime.date:
+        return self.actual_start or self.planned_start
+
+    @property
+    def end(self) -> datetime.date:
+        return self.actual_end or self.planned_end
+
+    def status_on(self, today: datetime.date) -> ActivityStatus:
+        return ActivityStatus(
+            derive_status(start=self.start, end=self.end, override=self.status_override, today=today)
+        )
+
+    @property
+    def status(self) -> ActivityStatus:
+        return self.status_on(timezone.localdate())
+
+
+class ObjectiveManager(models.Manager):
+    def get_by_natural_key(self, project_slug, order):
+        return self.get(project__slug=project_slug, order=order)
+
+
+class Objective(models.Model):
+    """One objective statement of a project, in the order the project lists them."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+
+    objects = ObjectiveManager()
+
+    class Meta:
+        ordering = ["project", "order"]
+        constraints = [models.UniqueConstraint(fields=["project", "order"], name="objective_unique_order")]
+
+    def __str__(self):
+        return f"{self.order}. {self.text[:60]}"
+
+    def natural_key(self):
+        return (self.project.slug, self.order)
+
+    natural_key.dependencies = ["projects.project"]
+
+
+def validate_currency(value: str) -> None:
+    if value and pycountry.currencies.get(alpha_3=value) is None:
+        raise ValidationError("%(value)s is not an ISO 4217 currency code.", params={"value": value})
+
+
+class FundingManager(models.Manager):
+    def get_by_natural_key(self, project_slug, donor_acronym):
+        return self.get(project__slug=project_slug, donor__acronym=donor_acronym)
+
+
+class Funding(models.Model):
+    """A donor's funding of a project, with the amount when it is known."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="fundings")
+    donor = models.ForeignKey("donors.Donor", models.PROTECT, related_name="fundings")
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217, e.g. CHF. Required with an amount."
+    )
+
+    objects = FundingManager()
+
+    class Meta:
+        ordering = ["project", "donor__acronym"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "donor"], name="funding_unique_donor"),
+            models.CheckConstraint(
+                condition=(Q(amount__isnull=True) & Q(currency="")) | (Q(amount__gte=0) & ~Q(currency="")),
+                name="funding_amount_has_currency",
+            ),
+        ]
+
+    def __str__(self):
+        if self.amount is None:
+            return str(self.donor)
+        return f"{self.donor}: {self.amount:,.2f} {self.currency}"
+
+    def natural_key(self):
+        return (self.project.slug, self.donor.acronym)
+
+    natural_key.dependencies = ["projects.project", "donors.donor"]
+
+    def clean(self):
+        if self.amount is not None and not self.currency:
+            raise ValidationError({"currency": "Give the currency of the amount."})
+        if self.amount is None and self.currency:
+            raise ValidationError({"amount": "Give the amount, or leave the currency empty."})
+        if self.amount is not None and self.amount < 0:
+            raise ValidationError({"amount": "The amount cannot be negative."})
+
+
+class ProjectPartnerManager(models.Manager):
+    def get_by_natural_key(self, project_slug, partner_name, role):
+        return self.get(project__slug=project_slug, partner__name=partner_name, role=role)
+
+
+class ProjectPartner(models.Model):
+    """An organisation's part in a project, as an IATI OrganisationRole."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="project_partners")
+    partner = models.ForeignKey("donors.Partner", models.PROTECT, related_name="project_partners")
+    role = models.PositiveSmallIntegerField(choices=OrganisationRole.choices, default=OrganisationRole.IMPLEMENTING)
+
+    objects = ProjectPartnerManager()
+
+    class Meta:
+        ordering = ["project", "role", "partner__name"]
+        verbose_name = "project partner"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "partner", "role"], name="project_partner_unique_role"),
+            models.CheckConstraint(condition=Q(role__in=OrganisationRole.values), name="project_partner_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.project.slug, self.partner.name, self.role)
+
+    natural_key.dependencies = ["projects.project", "donors.partner"]
