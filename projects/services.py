@@ -1,0 +1,103 @@
+"""Writes that span several models: seeding the annex portfolio and the demo users."""
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core import serializers
+from django.db import transaction
+
+from donors.models import Donor, DonorUser
+from projects.models import Project
+from regions.services import reference_data_ensure
+
+ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
+OFFICERS_GROUP = "Programme officers"
+OFFICER_APPS = ("projects", "donors", "regions")
+
+
+@dataclass
+class SeedResult:
+    created: Counter = field(default_factory=Counter)
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        made = ", ".join(f"{n} {label}" for label, n in sorted(self.created.items())) or "nothing"
+        return f"created {made}; left {self.unchanged} existing rows unchanged"
+
+
+@transaction.atomic
+def annex_seed(*, path: Path = ANNEX_FIXTURE) -> SeedResult:
+    """Create the annex rows that are missing, and touch nothing that exists.
+
+    Rows are matched by natural key. A project already in the database keeps
+    whatever officers made of it: its objectives, funding and partners in the
+    fixture are skipped too, so a deleted objective does not come back.
+    """
+    result = SeedResult()
+    if added := reference_data_ensure():
+        result.created["countries"] += added
+    existing_projects = set(Project.objects.values_list("slug", flat=True))
+    with path.open(encoding="utf-8") as stream:
+        for deserialized in serializers.deserialize("json", stream, handle_forward_references=True):
+            instance = deserialized.object
+            parent = getattr(instance, "project", None) if not isinstance(instance, Project) else None
+            if instance.pk is not None or (parent is not None and parent.slug in existing_projects):
+                result.unchanged += 1
+                continue
+            deserialized.save()
+            result.created[instance._meta.verbose_name_plural] += 1
+    return result
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+    donor: str | None = None
+
+
+DEMO_OFFICER = DemoUser("officer", "officer-demo-2026", "programme officer")
+DEMO_USERS = [
+    DEMO_OFFICER,
+    DemoUser("donor-sdc", "sdc-demo-2026", "donor user", donor="SDC"),
+    DemoUser("donor-ec", "ec-demo-2026", "donor user", donor="EC"),
+]
+
+
+def officers_group_ensure() -> Group:
+    """The group that carries programme officers' model permissions."""
+    group, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=OFFICER_APPS))
+    return group
+
+
+@transaction.atomic
+def demo_seed() -> tuple[list[tuple[DemoUser, bool]], int]:
+    """Create the demo log-ins if missing; give officer-less projects the demo officer.
+
+    Returns each demo user with whether it was created now, and how many
+    projects received the officer. Existing users keep their passwords.
+    """
+    User = get_user_model()
+    group = officers_group_ensure()
+    users = []
+    for demo in DEMO_USERS:
+        user = User.objects.filter(username=demo.username).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(
+                demo.username, email=f"{demo.username}@example.org", password=demo.password,
+                is_staff=demo.donor is None,
+            )
+            if demo.donor is None:
+                user.groups.add(group)
+            else:
+                DonorUser.objects.create(user=user, donor=Donor.objects.get(acronym=demo.donor))
+        users.append((demo, created))
+    officer = User.objects.get(username=DEMO_OFFICER.username)
+    assigned = Project.objects.filter(responsible_officer__isnull=True).update(responsible_officer=officer)
+    return users, assigned
