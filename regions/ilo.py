@@ -43,5 +43,11 @@ def region_of(alpha_2: str) -> str | None:
 
 
 def country_name(country) -> str:
-    """The short English name users know ("Viet Nam", "Bolivia"), from a pycountry entry."""
-    return getattr(country, "common_name", None) or country.name
+    """The English name as UN bodies write it ("Viet Nam", "Republic of Moldova"), from a pycountry entry.
+
+    ISO's inverted forms ("Moldova, Republic of") read badly in lists, so those
+    take the official or common name instead.
+    """
+    if "," not in country.name:
+        return country.name
+    return getattr(country, "official_name", None) or getattr(country, "common_name", None) or country.name

@@ -1,0 +1,88 @@
+"""Shared fixtures: the real database server and the personas of DESIGN.md.
+
+The test command sets DATABASE_URL to a PostgreSQL port and
+PORTFOLIO_TEST_START_POSTGRES=1; pytest-postgresql then starts that server for
+the session (through scripts/pg_ctl, which drops root). Without them the suite
+runs on SQLite, the embedded default.
+"""
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pytest_postgresql import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+_DB = settings.DATABASES["default"]
+USES_POSTGRES = _DB["ENGINE"] == "django.db.backends.postgresql"
+
+postgresql_server = factories.postgresql_proc(
+    executable=str(ROOT / "scripts" / "pg_ctl"),
+    host=_DB.get("HOST") or "127.0.0.1",
+    port=_DB.get("PORT") or None,
+    user=_DB.get("USER") or "postgres",
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """Start PostgreSQL before pytest-django creates the test database."""
+    if USES_POSTGRES and os.environ.get("PORTFOLIO_TEST_START_POSTGRES") == "1":
+        request.getfixturevalue("postgresql_server")
+
+
+@pytest.fixture
+def annex(db):
+    """The 21 annex projects with their donors, partners and corridors."""
+    from projects.services import annex_seed
+
+    annex_seed()
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer(db):
+    """A programme officer: staff, in the officers' group with model permissions."""
+    from django.contrib.auth import get_user_model
+
+    from projects.services import officers_group_ensure
+
+    user = get_user_model().objects.create_user("officer1", "officer1@example.org", "pw-officer-1", is_staff=True)
+    user.groups.add(officers_group_ensure())
+    return user
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    return _login(client, officer)
+
+
+def _donor_user(username, acronym):
+    from django.contrib.auth import get_user_model
+
+    from donors.models import Donor, DonorUser
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", f"pw-{username}")
+    DonorUser.objects.create(user=user, donor=Donor.objects.get(acronym=acronym))
+    return user
+
+
+@pytest.fixture
+def donor_user_sdc(annex):
+    """Donor persona A: a user of the Swiss Agency for Development and Cooperation."""
+    return _donor_user("sdc-user", "SDC")
+
+
+@pytest.fixture
+def donor_user_ec(annex):
+    """Donor persona B: a user of the European Commission."""
+    return _donor_user("ec-user", "EC")
+
+
+@pytest.fixture
+def anonymous_client(client):
+    return client
