@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from donors.models import Donor, DonorUser, Partner
+from donors.models import Donor, DonorUser, Partner, ReportingRule
+
+
+class ReportingRuleInline(admin.TabularInline):
+    model = ReportingRule
+    extra = 0
 
 
 @admin.register(Donor)
@@ -10,6 +15,7 @@ class DonorAdmin(admin.ModelAdmin):
     list_select_related = ["country"]
     search_fields = ["name", "acronym", "iati_ref"]
     autocomplete_fields = ["country"]
+    inlines = [ReportingRuleInline]
 
 
 @admin.register(Partner)

@@ -131,3 +131,36 @@ class DonorUser(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.donor.acronym}"
+
+
+class ReportKind(models.TextChoices):
+    """The reports a donor asks for; the values are also projects.DeadlineKind values."""
+
+    PROGRESS_REPORT = "progress-report", "Progress report"
+    FINANCIAL_REPORT = "financial-report", "Financial report"
+    FINAL_REPORT = "final-report", "Final report"
+
+
+class ReportingBasis(models.TextChoices):
+    EACH_YEAR = "each-year", "after each project year"
+    END = "end", "after the project's end"
+
+
+class ReportingRule(models.Model):
+    """A report a donor requires of the projects it funds, N days after a period."""
+
+    donor = models.ForeignKey(Donor, models.CASCADE, related_name="reporting_rules")
+    kind = models.CharField(max_length=30, choices=ReportKind.choices)
+    basis = models.CharField(max_length=20, choices=ReportingBasis.choices, default=ReportingBasis.EACH_YEAR)
+    days_after = models.PositiveSmallIntegerField(help_text="Days after the end of each project year, or of the project.")
+
+    class Meta:
+        ordering = ["donor", "basis", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["donor", "kind", "basis"], name="reporting_rule_unique_kind_basis"),
+            models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="reporting_rule_kind_valid"),
+            models.CheckConstraint(condition=Q(basis__in=ReportingBasis.values), name="reporting_rule_basis_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.donor.acronym}: {self.get_kind_display()} {self.days_after} days {self.get_basis_display()}"

@@ -7,6 +7,7 @@ environment variables. See README.md for the list.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portfolio.env import env_bool, env_choice, env_int, env_list, env_str
@@ -33,6 +34,12 @@ INSTALLED_APPS = [
     "regions",
     "donors",
     "projects",
+    "dashboards",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +84,9 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
     raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker and the web process share the file: writers wait their turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -133,10 +143,62 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# Reminders (issue 5): days relative to a deadline's due date, negative before.
+try:
+    REMINDER_OFFSETS = sorted({int(day) for day in env_list("REMINDER_OFFSETS", ["-30", "-7", "-1", "1", "7"])})
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_OFFSETS must be whole days separated by commas, e.g. -30,-7,-1,1,7.") from None
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 14, minimum=0)  # how late a missed reminder still goes out
+REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 600, minimum=1)  # seconds; well above EMAIL_TIMEOUT
+REMINDER_SEND_ATTEMPTS = env_int("REMINDER_SEND_ATTEMPTS", 5, minimum=1)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=0)  # doubled at each attempt
+REMINDER_SCAN_HOUR = env_int("REMINDER_SCAN_HOUR", 6, minimum=0)
+CELERY_BEAT_SCHEDULE = {
+    "reminders-daily": {
+        "task": "projects.tasks.reminders_scan",
+        "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=0),
+    },
+}
+
 # IATI: the organisation that publishes the portfolio.
 IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XM-DAC-41302")
 IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "International Labour Organization")
 IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
+
+# REST API (issue 3): read-only, token or session auth, throttled per caller.
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.IntegrationTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "integrations.throttling.AnonymousThrottle",
+        "integrations.throttling.IntegrationTokenThrottle",
+    ],
+    # "<number>/<second|minute|hour|day>"; raise them for load tests, never remove them in production.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+        "token": env_str("API_THROTTLE_TOKEN", "1200/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portfolio API",
+    "DESCRIPTION": "Read-only API of the technical-cooperation portfolio: projects, donors, partners, "
+    "regions, countries, corridors, statistics, CSV and IATI 2.03 activity XML.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {

@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from projects import calendar
 
 admin.site.site_header = "Portfolio administration"
 admin.site.site_title = "Portfolio"
@@ -8,5 +10,11 @@ admin.site.index_title = "Technical-cooperation portfolio"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("api/v1/", include("projects.api_urls", namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("calendar/", calendar.calendar_link, name="calendar-link"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dashboards.urls")),
 ]

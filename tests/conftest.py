@@ -29,6 +29,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     """Start PostgreSQL before pytest-django creates the test database."""
     if USES_POSTGRES and os.environ.get("PORTFOLIO_TEST_START_POSTGRES") == "1":
         request.getfixturevalue("postgresql_server")
+    if not USES_POSTGRES:
+        # A file, not memory, so a Celery worker process can open the test database.
+        tmp = request.getfixturevalue("tmp_path_factory").mktemp("sqlite")
+        _DB.setdefault("TEST", {})["NAME"] = str(tmp / "test.sqlite3")
 
 
 @pytest.fixture

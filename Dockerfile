@@ -1,0 +1,15 @@
+# Image for the web, worker and beat services of docker-compose.yml.
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY portfolio ./portfolio
+COPY projects ./projects
+COPY donors ./donors
+COPY regions ./regions
+RUN pip install --no-cache-dir .
+COPY . .
+RUN useradd --system --uid 1000 portfolio && mkdir -p /app/var && chown portfolio /app/var
+USER portfolio
+EXPOSE 8000
+CMD ["gunicorn", "portfolio.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -1,0 +1,301 @@
+"""Reads for the dashboards: aggregates over a filtered set of projects.
+
+Every function takes the queryset that the shared selector
+(`projects.selectors.project_list`) returns, so a filter means the same here
+as in the API. Aggregates run in the database, and each function runs a fixed
+number of queries however many projects match.
+"""
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
+
+from donors.models import Donor, Partner
+from projects.models import ActivityStatus, Deadline, Funding, Project, ProjectPartner
+from projects.selectors import project_list, project_visible
+from regions.models import Corridor, Country, Region
+
+# Bars drawn on the timeline at most; beyond that the page says how many are left out.
+TIMELINE_LIMIT = 200
+# Years shown on the "active per year" chart at most (one conditional COUNT each).
+YEARS_LIMIT = 60
+
+
+def _ids(projects: QuerySet[Project]) -> QuerySet:
+    """The filtered projects as a subquery of primary keys.
+
+    Aggregating over `pk__in=<subquery>` rather than over the filtered queryset
+    keeps the joins its filters added (donors, countries, ...) from multiplying
+    rows in GROUP BY.
+    """
+    return projects.order_by().values("pk")
+
+
+def portfolio_figures(projects: QuerySet[Project], *, today: datetime.date) -> dict[str, int]:
+    """Headline counts of the filtered projects (four queries)."""
+    ids = _ids(projects)
+    figures = (
+        Project.objects.filter(pk__in=ids)
+        .with_dates()
+        .aggregate(
+            projects=Count("pk"),
+            active=Count(
+                "pk",
+                filter=Q(status_override__isnull=True, effective_start__lte=today, effective_end__gte=today),
+            ),
+        )
+    )
+    figures["countries"] = Country.objects.filter(projects__in=ids).distinct().count()
+    figures["donors"] = Funding.objects.filter(project__in=ids).values("donor").distinct().count()
+    figures["partners"] = ProjectPartner.objects.filter(project__in=ids).values("partner").distinct().count()
+    return figures
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: `label` is drawn on the axis, `title` is the full name."""
+
+    key: str
+    label: str
+    title: str
+    value: int
+
+
+def projects_by_region(projects: QuerySet[Project]) -> list[Bar]:
+    """Projects per region; global projects (no region) come last (one query)."""
+    rows = (
+        Project.objects.filter(pk__in=_ids(projects))
+        .values("region__code", "region__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "region__name")
+    )
+    bars = [Bar(r["region__code"] or "", r["region__name"] or "", r["region__name"] or "", r["n"]) for r in rows]
+    return sorted(bars, key=lambda bar: bar.key == "")
+
+
+def projects_by_donor(projects: QuerySet[Project]) -> list[Bar]:
+    """Projects per funding donor, most first (one query)."""
+    rows = (
+        Funding.objects.filter(project__in=_ids(projects))
+        .values("donor__acronym", "donor__name")
+        .annotate(n=Count("project", distinct=True))
+        .order_by("-n", "donor__acronym")
+    )
+    return [Bar(r["donor__acronym"], r["donor__acronym"], r["donor__name"], r["n"]) for r in rows]
+
+
+def active_per_year(projects: QuerySet[Project]) -> list[Bar]:
+    """How many of the projects run at some point in each year (two queries).
+
+    A cancelled project counts in no year; the others count from their
+    effective start to their effective end.
+    """
+    running = (
+        Project.objects.filter(pk__in=_ids(projects))
+        .with_dates()
+        .exclude(status_override=ActivityStatus.CANCELLED)
+    )
+    span = running.aggregate(first=Min("effective_start"), last=Max("effective_end"))
+    if span["first"] is None:
+        return []
+    first = span["first"].year
+    last = min(span["last"].year, first + YEARS_LIMIT - 1)
+    counts = running.aggregate(
+        **{
+            f"y{year}": Count(
+                "pk",
+                filter=Q(
+                    effective_start__lte=datetime.date(year, 12, 31),
+                    effective_end__gte=datetime.date(year, 1, 1),
+                ),
+            )
+            for year in range(first, last + 1)
+        }
+    )
+    return [Bar(str(year), str(year), str(year), counts[f"y{year}"]) for year in range(first, last + 1)]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    start: datetime.date
+    end: datetime.date
+    today: datetime.date
+    rows: list[dict]
+    total: int
+    years: list[dict]
+
+    @property
+    def truncated(self) -> int:
+        return self.total - len(self.rows)
+
+    @property
+    def today_offset(self) -> float:
+        return self._offset(self.today)
+
+    def _offset(self, day: datetime.date) -> float:
+        return round(100 * (day - self.start).days / max((self.end - self.start).days, 1), 3)
+
+
+def project_timeline(projects: QuerySet[Project], *, today: datetime.date, limit: int = TIMELINE_LIMIT) -> Timeline | None:
+    """Bars for a Gantt chart of the projects, positioned in percent of the span.
+
+    The span runs from 1 January of the first start to 31 December of the
+    later of the last end and today, so today is always on the axis.
+    Two queries: the span and count, then the first `limit` bars.
+    """
+    dated = Project.objects.filter(pk__in=_ids(projects)).with_status(today)
+    span = dated.aggregate(first=Min("effective_start"), last=Max("effective_end"), total=Count("pk"))
+    if not span["total"]:
+        return None
+    start = datetime.date(min(span["first"].year, today.year), 1, 1)
+    end = datetime.date(max(span["last"].year, today.year), 12, 31)
+    timeline = Timeline(start=start, end=end, today=today, rows=[], total=span["total"], years=[])
+    for row in dated.order_by("effective_start", "effective_end", "pk").values(
+        "pk", "slug", "short_name", "title", "effective_start", "effective_end", "status_code"
+    )[:limit]:
+        left = timeline._offset(row["effective_start"])
+        right = timeline._offset(row["effective_end"] + datetime.timedelta(days=1))
+        row["left"] = left
+        row["width"] = max(round(right - left, 3), 0.3)
+        row["status_label"] = ActivityStatus(row["status_code"]).label
+        timeline.rows.append(row)
+    for year in range(start.year, end.year + 1):
+        timeline.years.append({"year": year, "left": timeline._offset(datetime.date(year, 1, 1))})
+    return timeline
+
+
+def corridor_table(projects: QuerySet[Project]) -> list[Corridor]:
+    """Corridors served by the projects, each with `n` and `visible_projects` (two queries)."""
+    ids = _ids(projects)
+    return list(
+        Corridor.objects.filter(projects__in=ids)
+        .annotate(n=Count("projects", filter=Q(projects__in=ids), distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "projects",
+                queryset=Project.objects.filter(pk__in=ids).only("pk", "slug", "short_name", "title"),
+                to_attr="visible_projects",
+            )
+        )
+        .order_by("origin__name", "destination__name")
+        .distinct()
+    )
+
+
+def corridor_matrix(corridors: list[Corridor]) -> dict:
+    """Origins as rows and destinations as columns, cells holding a corridor or None."""
+    origins = sorted({c.origin for c in corridors}, key=lambda country: country.name)
+    destinations = sorted({c.destination for c in corridors}, key=lambda country: country.name)
+    cells = {(c.origin_id, c.destination_id): c for c in corridors}
+    return {
+        "destinations": destinations,
+        "rows": [
+            {"origin": origin, "cells": [cells.get((origin.pk, d.pk)) for d in destinations]} for origin in origins
+        ],
+        "max": max((c.n for c in corridors), default=0),
+    }
+
+
+def donor_get(*, acronym: str) -> Donor | None:
+    return Donor.objects.filter(acronym__iexact=acronym).first()
+
+
+def user_donor(user) -> Donor | None:
+    """The donor a logged-in donor user belongs to, or None."""
+    if not user.is_authenticated:
+        return None
+    link = getattr(user, "donor_link", None)
+    return link.donor if link is not None else None
+
+
+def filtered_projects(*, user, params, today: datetime.date | None = None) -> tuple[QuerySet[Project], dict]:
+    """The projects `user` may see that match `params`, and the filter errors.
+
+    A thin wrapper over the shared `projects.selectors.project_list`, so the
+    dashboard and the API agree on every filter and on visibility.
+    """
+    filterset, projects = project_list(user=user, params=params, today=today)
+    return projects, filterset.errors
+
+
+def project_page(projects: QuerySet[Project]):
+    """The rows the results table renders, with what it shows prefetched (constant queries per page)."""
+    return projects.select_related("region").prefetch_related(
+        Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
+        Prefetch("countries", queryset=Country.objects.order_by("name")),
+    )
+
+
+def project_for_user(*, user, key: str) -> Project | None:
+    """One visible project by slug or numeric id, with everything its page shows."""
+    lookup = Q(slug=key) | Q(pk=int(key)) if key.isascii() and key.isdigit() and len(key) <= 18 else Q(slug=key)
+    return (
+        project_visible(user=user)
+        .filter(lookup)
+        .select_related("region", "responsible_officer")
+        .prefetch_related(
+            Prefetch("countries", queryset=Country.objects.select_related("region").order_by("name")),
+            Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
+            Prefetch(
+                "project_partners",
+                queryset=ProjectPartner.objects.select_related("partner").order_by("role", "partner__name"),
+            ),
+            Prefetch("corridors", queryset=Corridor.objects.order_by("origin__name", "destination__name")),
+            "objectives",
+        )
+        .first()
+    )
+
+
+def deadlines_for_user(*, user, project: Project | None = None, donor: Donor | None = None) -> QuerySet[Deadline] | None:
+    """Deadlines `user` may read, of one project or of one donor's projects; None if none are theirs to see.
+
+    A donor user reads the deadlines of the visible projects its own donor
+    funds, and nothing of another donor; officers read all; anonymous nothing.
+    """
+    if not user.is_authenticated:
+        return None
+    own = user_donor(user)
+    if user.is_staff:
+        scope = donor
+    elif own is not None and (donor is None or donor.pk == own.pk):
+        scope = own
+    else:
+        return None
+    deadlines = Deadline.objects.filter(project__in=project_visible(user=user).order_by().values("pk"))
+    if scope is not None:
+        deadlines = deadlines.filter(Exists(Funding.objects.filter(project_id=OuterRef("project_id"), donor=scope)))
+    if project is not None:
+        if scope is not None and not project.fundings.filter(donor=scope).exists():
+            return None
+        deadlines = deadlines.filter(project=project)
+    return deadlines.select_related("project").order_by("due_on", "id")
+
+
+def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
+    """Options of the filter panel: only values that occur among the projects `user` may see.
+
+    Values are the ones the shared FilterSet accepts (region code, country
+    alpha-2, donor acronym, partner id, corridor code, status code). Six queries.
+    """
+    ids = project_visible(user=user).order_by().values("pk")
+    regions = [(r.code, r.name) for r in Region.objects.filter(projects__in=ids).distinct().order_by("name")]
+    if Project.objects.filter(pk__in=ids, region__isnull=True).exists():
+        regions.append(("global", gettext("Global")))
+    return {
+        "regions": regions,
+        "countries": [(c.code, c.name) for c in Country.objects.filter(projects__in=ids).distinct().order_by("name")],
+        "donors": [
+            (d.acronym, f"{d.acronym} — {d.name}") for d in Donor.objects.filter(fundings__project__in=ids).distinct().order_by("acronym")
+        ],
+        "partners": [
+            (str(p.pk), str(p))
+            for p in Partner.objects.filter(project_partners__project__in=ids).distinct().order_by("name")
+        ],
+        "corridors": [
+            (c.code, f"{c.code} · {c.origin.name} → {c.destination.name}")
+            for c in Corridor.objects.filter(projects__in=ids).distinct().order_by("origin__name", "destination__name")
+        ],
+        "statuses": [(str(s.value), s.label) for s in ActivityStatus],
+    }

@@ -1,0 +1,173 @@
+"""Dashboard pages: thin views over the shared project selector and the dashboard aggregates.
+
+Every page works as plain links and GET forms; when htmx asks (HX-Request),
+the dashboard answers with the results fragment only.
+"""
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dashboards import selectors
+from dashboards.labels import STATUS_LABELS
+from projects.filters import ProjectFilterSet
+
+PAGE_SIZE = 20
+# The dashboard's own parameters, turned into FilterSet parameters by filter_params().
+YEAR_RANGE = ("year_from", "year_to")
+
+
+def filter_params(query: QueryDict) -> tuple[QueryDict, dict]:
+    """The FilterSet parameters of a dashboard query, and errors in the dashboard's own ones.
+
+    The year range is the panel's convenience for two shared filters: running
+    from year A to year B means ending on or after 1 January A and starting on
+    or before 31 December B. Parameters that are neither filters nor the page
+    are dropped, so the CSV link carries exactly the filters shown.
+    """
+    params = QueryDict(mutable=True)
+    errors = {}
+    for name in ProjectFilterSet.base_filters:
+        values = [v for v in query.getlist(name) if v.strip()]
+        if values:
+            params.setlist(name, values)
+    for name, param, suffix in (("year_from", "ends_after", "-01-01"), ("year_to", "starts_before", "-12-31")):
+        value = query.get(name, "").strip()
+        if not value:
+            continue
+        if value.isascii() and value.isdigit() and len(value) == 4:
+            params[param] = value + suffix
+        else:
+            errors[name] = [_("Give a year as four digits, e.g. 2014.")]
+    return params, errors
+
+
+def _is_fragment_request(request) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def _panel(request, params, *, fixed_donor=""):
+    values = {name: ",".join(params.getlist(name)) for name in params}
+    values.update({name: request.GET.get(name, "") for name in YEAR_RANGE})
+    choices = selectors.filter_choices(user=request.user)
+    choices["statuses"] = [(value, STATUS_LABELS[int(value)]) for value, _label in choices["statuses"]]
+    return {**choices, "values": values, "fixed_donor": fixed_donor}
+
+
+def _dashboard_context(request, *, fixed_donor=""):
+    today = timezone.localdate()
+    params, errors = filter_params(request.GET)
+    if fixed_donor:
+        params["donor"] = fixed_donor
+    projects, filter_errors = selectors.filtered_projects(user=request.user, params=params, today=today)
+    page = Paginator(selectors.project_page(projects), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    csv_query = params.copy()
+    csv_query["format"] = "csv"
+    return {
+        "today": today,
+        "errors": {**errors, **filter_errors},
+        "panel": _panel(request, params, fixed_donor=fixed_donor),
+        "figures": selectors.portfolio_figures(projects, today=today),
+        "by_region": selectors.projects_by_region(projects),
+        "by_donor": selectors.projects_by_donor(projects),
+        "per_year": selectors.active_per_year(projects),
+        "timeline": selectors.project_timeline(projects, today=today),
+        "page": page,
+        "ordering": params.get("ordering", ""),
+        "query": query.urlencode(),
+        "csv_query": csv_query.urlencode(),
+    }
+
+
+@require_GET
+def dashboard(request):
+    context = _dashboard_context(request)
+    if _is_fragment_request(request):
+        return render(request, "dashboards/_results.html", context)
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@require_GET
+def project_detail(request, key):
+    project = selectors.project_for_user(user=request.user, key=key)
+    if project is None:
+        raise Http404(_("No such project."))
+    today = timezone.localdate()
+    return render(
+        request,
+        "dashboards/project_detail.html",
+        {
+            "project": project,
+            "status": project.status_on(today),
+            "today": today,
+            "deadlines": selectors.deadlines_for_user(user=request.user, project=project),
+            **_api_links(project),
+        },
+    )
+
+
+def _api_links(project) -> dict[str, str]:
+    """Where the API serves this project as JSON and as an IATI activity."""
+    return {
+        "api_url": f"/api/v1/projects/{project.pk}/",
+        "iati_url": f"/api/v1/projects/{project.pk}/iati.xml",
+    }
+
+
+@require_GET
+def corridors(request):
+    params, errors = filter_params(request.GET)
+    projects, filter_errors = selectors.filtered_projects(user=request.user, params=params)
+    table = selectors.corridor_table(projects)
+    return render(
+        request,
+        "dashboards/corridors.html",
+        {
+            "errors": {**errors, **filter_errors},
+            "corridors": table,
+            "matrix": selectors.corridor_matrix(table),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def donor_detail(request, acronym):
+    donor = selectors.donor_get(acronym=acronym)
+    if donor is None:
+        raise Http404(_("No such donor."))
+    context = _dashboard_context(request, fixed_donor=donor.acronym)
+    if _is_fragment_request(request):
+        return render(request, "dashboards/_results.html", context)
+    deadlines = selectors.deadlines_for_user(user=request.user, donor=donor)
+    context.update(donor=donor, deadlines=deadlines, today=timezone.localdate())
+    return render(request, "dashboards/donor_detail.html", context)
+
+
+@require_GET
+def donor_reporting(request, acronym):
+    """A donor's reporting deadlines: a 404 to everyone but its own users and officers."""
+    donor = selectors.donor_get(acronym=acronym)
+    deadlines = selectors.deadlines_for_user(user=request.user, donor=donor) if donor else None
+    if deadlines is None:
+        raise Http404(_("No such page."))
+    return render(
+        request,
+        "dashboards/donor_reporting.html",
+        {"donor": donor, "deadlines": deadlines, "today": timezone.localdate()},
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+    next_page = "dashboards:home"
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "dashboards:home"

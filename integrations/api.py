@@ -1,0 +1,106 @@
+"""Plumbing shared by every REST endpoint: pagination, strict parameters, JSON errors."""
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+
+PAGINATION_PARAMS = ("page", "page_size")
+# DRF's URL_FORMAT_OVERRIDE: ?format=json always works, other formats where a view renders them.
+FORMAT_PARAM = "format"
+
+ERROR_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="Bad request: an object mapping each bad parameter to messages saying what is allowed.",
+)
+NOT_FOUND_RESPONSE = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Not found (or not visible to you).")
+
+
+def _positive_int(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+        raise exceptions.ValidationError({name: [f"Give a whole number of at least 1; got {raw[:20]!r}."]})
+    return int(raw)
+
+
+class ApiPagination(PageNumberPagination):
+    """DRF's count/next/previous/results envelope; `page_size` is capped at API_MAX_PAGE_SIZE."""
+
+    page_size = settings.API_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = settings.API_MAX_PAGE_SIZE
+    last_page_strings = ()
+
+    def get_page_size(self, request):
+        size = _positive_int(request, self.page_size_query_param)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        _positive_int(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1. A page past the last one is a 404.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page: {self.page_size} by default, at most {self.max_page_size} "
+                "(larger values are capped).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+            },
+        ]
+
+
+class StrictApiMixin:
+    """Reject unknown query parameters and unsupported formats with a 400; errors are always JSON.
+
+    A view lists its filter parameters in `query_params_allowed`; pagination
+    parameters are added for list views.
+    """
+
+    query_params_allowed: tuple[str, ...] = ()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {*self.query_params_allowed, FORMAT_PARAM}
+        if getattr(self, "pagination_class", None) and getattr(self, "action", "list") == "list":
+            allowed.update(PAGINATION_PARAMS)
+        return allowed
+
+    def check_query_params(self, request):
+        allowed = self.allowed_query_params()
+        unknown = sorted(key for key in request.query_params if key not in allowed)
+        if unknown:
+            message = f"Unknown parameter. Allowed parameters: {', '.join(sorted(allowed))}."
+            raise exceptions.ValidationError({name[:100]: [message] for name in unknown})
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query_params(request)
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except (exceptions.NotFound, Http404):
+            formats = ", ".join(sorted({r.format for r in self.get_renderers()}))
+            raise exceptions.ValidationError({FORMAT_PARAM: [f"Unsupported format. Allowed formats: {formats}."]}) from None
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.media_type != "application/json":
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return response
