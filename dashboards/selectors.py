@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Que
 from django.utils.translation import gettext
 
 from donors.models import Donor, Partner
-from projects.models import ActivityStatus, Deadline, Funding, Project, ProjectPartner
+from projects.models import ActivityStatus, Deadline, DeadlineState, Funding, Project, ProjectPartner
 from projects.selectors import project_list, project_visible
 from regions.models import Corridor, Country, Region
 
@@ -197,6 +197,39 @@ def corridor_matrix(corridors: list[Corridor]) -> dict:
     }
 
 
+def corridor_flows(corridors: list[Corridor], *, row_height: int = 34, width: int = 640) -> dict:
+    """Geometry of an origin → destination flow diagram (SVG coordinates), from corridor_table() rows."""
+    matrix = corridor_matrix(corridors)
+    origins = [row["origin"] for row in matrix["rows"]]
+    destinations = matrix["destinations"]
+    height = max(len(origins), len(destinations), 1) * row_height + 20
+
+    def ys(countries):
+        gap = (height - 20) / max(len(countries), 1)
+        return {country.pk: round(10 + gap * (i + 0.5), 1) for i, country in enumerate(countries)}
+
+    origin_y, destination_y = ys(origins), ys(destinations)
+    left, right = 200, width - 200
+    middle = (left + right) / 2
+    flows = []
+    for corridor in corridors:
+        y1, y2 = origin_y[corridor.origin_id], destination_y[corridor.destination_id]
+        flows.append({
+            "corridor": corridor,
+            "path": f"M{left},{y1} C{middle},{y1} {middle},{y2} {right},{y2}",
+            "width": 2 + 6 * corridor.n / max(matrix["max"], 1),
+        })
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": right,
+        "origins": [{"country": c, "y": origin_y[c.pk]} for c in origins],
+        "destinations": [{"country": c, "y": destination_y[c.pk]} for c in destinations],
+        "flows": flows,
+    }
+
+
 def donor_get(*, acronym: str) -> Donor | None:
     return Donor.objects.filter(acronym__iexact=acronym).first()
 
@@ -267,10 +300,16 @@ def deadlines_for_user(*, user, project: Project | None = None, donor: Donor | N
     if scope is not None:
         deadlines = deadlines.filter(Exists(Funding.objects.filter(project_id=OuterRef("project_id"), donor=scope)))
     if project is not None:
-        if scope is not None and not project.fundings.filter(donor=scope).exists():
+        # project_for_user() prefetched the fundings: no query here.
+        if scope is not None and all(funding.donor_id != scope.pk for funding in project.fundings.all()):
             return None
         deadlines = deadlines.filter(project=project)
     return deadlines.select_related("project").order_by("due_on", "id")
+
+
+def deadlines_next(deadlines: QuerySet[Deadline], *, limit: int = 5) -> list[Deadline]:
+    """The first open deadlines (overdue ones first, as they are the earliest)."""
+    return list(deadlines.filter(state=DeadlineState.OPEN)[:limit])
 
 
 def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -114,8 +115,8 @@ def project_detail(request, key):
 def _api_links(project) -> dict[str, str]:
     """Where the API serves this project as JSON and as an IATI activity."""
     return {
-        "api_url": f"/api/v1/projects/{project.pk}/",
-        "iati_url": f"/api/v1/projects/{project.pk}/iati.xml",
+        "api_url": reverse("api:project-detail", args=[project.pk]),
+        "iati_url": reverse("api:project-iati", args=[project.pk]),
     }
 
 
@@ -131,6 +132,7 @@ def corridors(request):
             "errors": {**errors, **filter_errors},
             "corridors": table,
             "matrix": selectors.corridor_matrix(table),
+            "flows": selectors.corridor_flows(table),
             "query": request.GET.urlencode(),
         },
     )
@@ -145,7 +147,12 @@ def donor_detail(request, acronym):
     if _is_fragment_request(request):
         return render(request, "dashboards/_results.html", context)
     deadlines = selectors.deadlines_for_user(user=request.user, donor=donor)
-    context.update(donor=donor, deadlines=deadlines, today=timezone.localdate())
+    context.update(
+        donor=donor,
+        deadlines=deadlines,
+        next_deadlines=selectors.deadlines_next(deadlines) if deadlines is not None else None,
+        today=timezone.localdate(),
+    )
     return render(request, "dashboards/donor_detail.html", context)
 
 

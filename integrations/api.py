@@ -15,7 +15,17 @@ ERROR_RESPONSE = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description="Bad request: an object mapping each bad parameter to messages saying what is allowed.",
 )
-NOT_FOUND_RESPONSE = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Not found (or not visible to you).")
+NOT_FOUND_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.OBJECT, description="Not found: no such object visible to you, or a page past the last one."
+)
+UNAUTHORIZED_RESPONSE = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Invalid, revoked or expired token.")
+THROTTLED_RESPONSE = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Too many requests; retry later.")
+
+
+def error_responses(*codes: int, media_type: str | None = None) -> dict:
+    """The JSON error responses of an endpoint, for extend_schema(responses=...)."""
+    known = {400: ERROR_RESPONSE, 401: UNAUTHORIZED_RESPONSE, 404: NOT_FOUND_RESPONSE, 429: THROTTLED_RESPONSE}
+    return {((code, media_type) if media_type else code): known[code] for code in codes}
 
 
 def _positive_int(request, name: str) -> int | None:
@@ -72,6 +82,7 @@ class StrictApiMixin:
     """
 
     query_params_allowed: tuple[str, ...] = ()
+    metadata_class = None  # read-only API: OPTIONS is a 405, never a body in CSV or XML
 
     def allowed_query_params(self) -> set[str]:
         allowed = {*self.query_params_allowed, FORMAT_PARAM}
@@ -85,6 +96,9 @@ class StrictApiMixin:
         if unknown:
             message = f"Unknown parameter. Allowed parameters: {', '.join(sorted(allowed))}."
             raise exceptions.ValidationError({name[:100]: [message] for name in unknown})
+        empty = sorted(key for key, values in request.query_params.lists() if any(v == "" for v in values))
+        if empty:
+            raise exceptions.ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

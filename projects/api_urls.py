@@ -9,8 +9,8 @@ app_name = "api"
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
-    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
-    path("projects/<int:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
+    path("projects/<str:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
     path("iati/activities.xml", views.IatiActivitiesView.as_view(), name="iati-activities"),
     path("stats/", views.ProjectStatsView.as_view(), name="stats"),
     path("donors/", DonorListView.as_view(), name="donor-list"),

@@ -30,7 +30,8 @@ COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
 CORRIDOR_RE = re.compile(r"([A-Za-z]{2})-([A-Za-z]{2})")
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 GLOBAL = "global"
-MAX_VALUES = 50
+MAX_VALUES = 200
+MAX_LENGTH = 400  # of a parameter's value, and of each item in a list
 MAX_SEARCH_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -80,7 +81,7 @@ class ListField(forms.Field):
             raise ValidationError(f"Give at most {MAX_VALUES} values.", code="too_many")
         cleaned = []
         for item in value:
-            if "\x00" in item or len(item) > 200 or (self.pattern and not self.pattern.fullmatch(item)):
+            if "\x00" in item or len(item) > MAX_LENGTH or (self.pattern and not self.pattern.fullmatch(item)):
                 shown = item[:40].replace("\x00", "\\0")
                 raise ValidationError(f"{shown!r} is not allowed; {self.hint}", code="invalid")
             cleaned.append(self.normalise(item))
@@ -94,8 +95,20 @@ class ListFilter(django_filters.Filter):
         return qs
 
 
+def _list_schema(pattern, description):
+    """OpenAPI for a comma-separated list whose items match `pattern` (None: any text without NUL)."""
+    item = pattern.pattern if pattern is not None else r"[^,\x00]*"
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_LENGTH,
+        "pattern": rf"^\s*({item})?\s*(,\s*({item})?\s*)*$",
+        "description": description,
+    }
+
+
 def _list_filter(method, *, pattern, hint, normalise=str, label=""):
-    return extend_schema_field({"type": "string", "description": f"{label} {hint}".strip()})(
+    return extend_schema_field(_list_schema(pattern, f"{label} {hint}".strip()))(
         ListFilter(method=method, pattern=pattern, hint=hint, normalise=normalise, label=label)
     )
 
@@ -176,17 +189,26 @@ class ProjectFilterSet(django_filters.FilterSet):
         + ", ".join(f"{s.value} {s.label}" for s in ActivityStatus) + ".",
     )
     active_on = StrictDateFilter(method="filter_active_on", label="Running on this day (YYYY-MM-DD).")
-    year = YearFilter(method="filter_year", label="Running at some point in this year.")
+    year = extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})(
+        YearFilter(method="filter_year", label="Running at some point in this year.")
+    )
     starts_after = StrictDateFilter(field_name="effective_start", lookup_expr="gte", label="Starts on or after.")
     starts_before = StrictDateFilter(field_name="effective_start", lookup_expr="lte", label="Starts on or before.")
     ends_after = StrictDateFilter(field_name="effective_end", lookup_expr="gte", label="Ends on or after.")
     ends_before = StrictDateFilter(field_name="effective_end", lookup_expr="lte", label="Ends on or before.")
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=MAX_SEARCH_LENGTH,
-        label="Words that must all appear in the title, short name, summary or objectives.",
+    search = extend_schema_field(
+        {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_LENGTH, "pattern": r"^[^\x00]*$"}
+    )(
+        django_filters.CharFilter(
+            method="filter_search", max_length=MAX_SEARCH_LENGTH,
+            label="Words that must all appear in the title, short name, summary or objectives.",
+        )
     )
     ordering = extend_schema_field(
-        {"type": "string", "description": "Sort keys, comma-separated, '-' to reverse: " + ", ".join(ORDERING_FIELDS)}
+        _list_schema(
+            re.compile(r"-?(%s)" % "|".join(ORDERING_FIELDS)),
+            "Sort keys, comma-separated, '-' to reverse: " + ", ".join(ORDERING_FIELDS) + "; id breaks ties.",
+        )
     )(OrderingFilter(method="filter_ordering", label="Ordering."))
 
     class Meta:

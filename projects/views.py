@@ -14,7 +14,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from integrations.api import ERROR_RESPONSE, NOT_FOUND_RESPONSE, PAGINATION_PARAMS, ApiPagination, StrictApiMixin
+from integrations.api import PAGINATION_PARAMS, ApiPagination, StrictApiMixin, error_responses
 from projects import iati
 from projects.exports import projects_csv_stream
 from projects.filters import ProjectFilterSet
@@ -97,7 +97,7 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
     def get_queryset(self):
         return with_api_prefetch(self.filtered_projects())
 
-    @extend_schema(responses={200: ProjectSerializer(many=True), 400: ERROR_RESPONSE})
+    @extend_schema(responses={200: ProjectSerializer(many=True), **error_responses(400, 401, 404, 429)})
     def get(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             projects = self.get_queryset().iterator(chunk_size=STREAM_CHUNK)
@@ -107,13 +107,23 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=["projects"], responses={200: ProjectSerializer, 400: ERROR_RESPONSE, 404: NOT_FOUND_RESPONSE})
+@extend_schema(tags=["projects"], responses={200: ProjectSerializer, **error_responses(400, 401, 404, 429)})
 class ProjectDetailView(StrictApiMixin, generics.RetrieveAPIView):
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
 
     def get_queryset(self):
         return with_api_prefetch(project_visible(user=self.request.user))
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=project_pk(self.kwargs["pk"]))
+
+
+def project_pk(value: str) -> int:
+    """The id in a project URL; anything else is a JSON 404 (not Django's HTML one)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise exceptions.NotFound("No project has this id.")
+    return int(value)
 
 
 class XMLViewMixin:
@@ -128,7 +138,7 @@ class XMLViewMixin:
 @extend_schema(
     tags=["iati"],
     responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, description="IATI 2.03 iati-activities"),
-               400: ERROR_RESPONSE},
+               **error_responses(400, 401, 429, media_type="application/json")},
 )
 class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView):
     """IATI 2.03 activity XML of every matching project (same filters as the project list), streamed."""
@@ -146,7 +156,7 @@ class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView
 @extend_schema(
     tags=["iati"],
     responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, description="IATI 2.03 iati-activities"),
-               400: ERROR_RESPONSE, 404: NOT_FOUND_RESPONSE},
+               **error_responses(400, 401, 404, 429, media_type="application/json")},
 )
 class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
     """One project as an IATI 2.03 activity (inside <iati-activities>)."""
@@ -154,7 +164,7 @@ class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
     queryset = Project.objects.none()
 
     def get(self, request, pk):
-        project = get_object_or_404(with_api_prefetch(project_visible(user=request.user)), pk=pk)
+        project = get_object_or_404(with_api_prefetch(project_visible(user=request.user)), pk=project_pk(pk))
         return self.xml_response([project], f"{iati.activity_identifier(project)}.xml")
 
 
@@ -189,7 +199,7 @@ class ProjectStatsSerializer(serializers.Serializer):
             description="Break the counts down by region, donor, country, year (running in that year) or status.",
         )
     ],
-    responses={200: ProjectStatsSerializer, 400: ERROR_RESPONSE},
+    responses={200: ProjectStatsSerializer, **error_responses(400, 401, 429)},
 )
 class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
     """Counts of matching projects, and funding per currency, in total and per group (same filters as the list).

@@ -44,7 +44,7 @@
         indexAxis: vertical ? "x" : "y",
         responsive: true,
         maintainAspectRatio: false,
-        animation: { duration: 250 },
+        animation: false,
         plugins: {
           legend: { display: false },
           tooltip: {
@@ -98,6 +98,13 @@
   if (window.htmx) {
     window.htmx.onLoad(enhance);
     document.body.addEventListener("htmx:beforeSwap", function (event) { destroyCharts(event.detail.target); });
+    // Keep shared URLs short: drop the filters left empty (the server ignores them too).
+    document.body.addEventListener("htmx:configRequest", function (event) {
+      var params = event.detail.parameters;
+      Object.keys(params).forEach(function (name) {
+        if (params[name] === "") delete params[name];
+      });
+    });
     document.body.addEventListener("htmx:pushedIntoHistory", syncOrdering);
     document.body.addEventListener("htmx:historyRestore", function () { enhance(document); });
   } else {

@@ -26,7 +26,7 @@ def add_projects(n: int) -> None:
         project = Project.objects.create(
             title=f"Synthetic project {i}", short_name=f"Synthetic {i}", slug=f"synthetic-{i}",
             region=region, planned_start=datetime.date(2005 + i % 20, 1, 1),
-            planned_end=datetime.date(2008 + i % 25, 12, 31), is_published=True,
+            planned_end=datetime.date(2005 + i % 20 + 1 + i % 5, 12, 31), is_published=True,
         )
         project.countries.add(nepal, india if i % 2 else emirates)
         project.corridors.add(corridor)

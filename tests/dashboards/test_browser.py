@@ -1,0 +1,175 @@
+"""The dashboards in headless Chromium (Debian's package), driven by Playwright against a live server.
+
+Every test fails on a JavaScript error or a console error, and saves a
+screenshot under artifacts/screenshots/.
+"""
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (scripts/system-packages installs it); never a downloaded browser."""
+    path = os.environ.get("PORTFOLIO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(path).exists(), "Chromium is missing: run scripts/system-packages (installs chromium)."
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API keeps an event loop running in this thread; the
+    # test's own ORM calls (fixtures) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, annex, request):
+    """A fresh browser page; fails the test on any console error or uncaught exception."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript console errors: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def figure(page, name: str):
+    return page.locator(f'[data-figure="{name}"] dd')
+
+
+def chart_data(page, chart_id: str) -> list[int]:
+    return page.evaluate(
+        "id => window.Chart.getChart(document.getElementById(id)).data.datasets[0].data", chart_id
+    )
+
+
+def test_choosing_donor_sdc_shows_five_projects_and_updates_figures_and_charts(page):
+    page.goto("/")
+    expect(figure(page, "projects")).to_have_text("21")
+    assert sum(chart_data(page, "chart-region")) == 21
+    screenshot(page, "dashboard-all")
+
+    page.get_by_label("Donor", exact=True).select_option("SDC")
+
+    expect(figure(page, "projects")).to_have_text("5")
+    expect(page).to_have_url(re.compile(r"[?&]donor=SDC"))
+    expect(page.locator("tr[data-project]")).to_have_count(5)
+    expect(figure(page, "donors")).to_have_text("1")
+    assert chart_data(page, "chart-donor") == [5]
+    assert sum(chart_data(page, "chart-region")) == 5
+    assert max(chart_data(page, "chart-year")) == 5
+    csv = page.get_by_role("link", name="Download CSV")
+    assert csv.get_attribute("href").endswith("?donor=SDC&format=csv")
+    screenshot(page, "dashboard-donor-sdc")
+
+
+def test_timeline_draws_one_bar_per_filtered_project_with_today_marked(page):
+    page.goto("/?region=arab-states")
+    count = int(figure(page, "projects").inner_text())
+    assert count == 5
+    expect(page.locator("[data-timeline-bar]")).to_have_count(count)
+    expect(page.locator(".timeline__today").first).to_be_visible()
+    page.get_by_label("Region", exact=True).select_option("africa")
+    expect(figure(page, "projects")).to_have_text("4")
+    expect(page.locator("[data-timeline-bar]")).to_have_count(4)
+    page.locator(".timeline-card").screenshot(path=str(SCREENSHOTS / "timeline-africa.png"))
+    screenshot(page, "dashboard-africa")
+
+
+def test_text_search_and_sorting_update_without_a_reload(page):
+    page.goto("/")
+    page.evaluate("window.__marker = 'still here'")
+    page.get_by_label("Text", exact=True).fill("domestic workers")
+    expect(page).to_have_url(re.compile(r"search=domestic"))
+    expect(page.locator("tr[data-project]").first).to_be_visible()
+    page.get_by_role("link", name="Project", exact=True).click()
+    expect(page).to_have_url(re.compile(r"ordering=short_name"))
+    expect(page.locator('th[aria-sort="ascending"]')).to_have_count(1)
+    titles = page.locator("tr[data-project] td:first-child a").all_inner_texts()
+    assert titles and titles == sorted(titles, key=str.casefold)
+    assert page.evaluate("window.__marker") == "still here"  # htmx swapped, no full reload
+
+
+def test_corridor_page_lists_np_ae(page):
+    page.goto("/corridors/")
+    row = page.locator('tr[data-corridor="NP-AE"]')
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("Nepal")
+    expect(row).to_contain_text("United Arab Emirates")
+    expect(page.get_by_role("link", name=re.compile(r"NP-AE: \d+ project"))).to_be_visible()
+    screenshot(page, "corridors")
+
+
+def test_project_page_links_to_api_and_iati(page):
+    page.goto("/projects/gap-migrant-domestic-workers/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Global action programme")
+    expect(page.get_by_role("link", name="API (JSON)")).to_have_attribute("href", re.compile(r"^/api/v1/projects/\d+/$"))
+    expect(page.get_by_role("link", name="IATI activity (XML)")).to_have_attribute("href", re.compile(r"iati\.xml$"))
+    screenshot(page, "project-gap")
+
+
+def test_switching_to_french_translates_the_page(page):
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Filters")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_label("Language", exact=True).select_option("fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Filtres")).to_be_visible()
+    expect(page.get_by_label("Bailleur", exact=True)).to_be_visible()
+    page.get_by_label("Bailleur", exact=True).select_option("SDC")
+    expect(figure(page, "projects")).to_have_text("5")
+    screenshot(page, "dashboard-fr")
+
+
+def test_keyboard_user_can_skip_to_content_and_filter(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.get_by_label("Status", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # select the first status with the keyboard
+    expect(page).to_have_url(re.compile(r"status=1"))
+
+
+def test_donor_user_logs_in_and_sees_own_reporting_deadlines(page, donor_user_sdc):
+    import datetime
+
+    from projects.models import Deadline, Project
+
+    Deadline.objects.create(
+        project=Project.objects.get(slug="bangladesh-migration-policy"), kind="progress-report",
+        title="SDC progress report, year 1", due_on=datetime.date(2012, 3, 1),
+    )
+    page.goto("/accounts/login/?next=/donors/SDC/")
+    page.get_by_label("Username").fill("sdc-user")
+    page.get_by_label("Password").fill("pw-sdc-user")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/donors/SDC/$"))
+    expect(page.get_by_role("heading", name="Next reporting deadlines")).to_be_visible()
+    expect(page.locator("[data-deadlines]")).to_contain_text("SDC progress report, year 1")
+    expect(page.locator("[data-deadlines]")).to_contain_text("Overdue")
+    screenshot(page, "donor-sdc-logged-in")
