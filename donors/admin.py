@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from donors.models import Donor, DonorUser, Partner, ReportingRule
 
@@ -9,7 +10,7 @@ class ReportingRuleInline(admin.TabularInline):
 
 
 @admin.register(Donor)
-class DonorAdmin(admin.ModelAdmin):
+class DonorAdmin(SimpleHistoryAdmin):
     list_display = ["acronym", "name", "kind", "country", "iati_ref"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -19,7 +20,7 @@ class DonorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "iati_ref"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "iati_ref"]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 def validate_email_list(value: str) -> None:
@@ -73,6 +74,7 @@ class Donor(models.Model):
     )
 
     objects = DonorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["acronym"]
@@ -106,6 +108,7 @@ class Partner(models.Model):
     iati_ref = models.CharField("IATI organisation identifier", max_length=100, blank=True)
 
     objects = PartnerManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -153,6 +156,8 @@ class ReportingRule(models.Model):
     kind = models.CharField(max_length=30, choices=ReportKind.choices)
     basis = models.CharField(max_length=20, choices=ReportingBasis.choices, default=ReportingBasis.EACH_YEAR)
     days_after = models.PositiveSmallIntegerField(help_text="Days after the end of each project year, or of the project.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["donor", "basis", "kind"]

@@ -7,6 +7,7 @@ environment variables. See README.md for the list.
 from pathlib import Path
 
 import dj_database_url
+import django
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "integrations",
+    "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +55,39 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its response
 ]
+if django.VERSION >= (6, 0):
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+
+# Benchmarks (issue 7, benchmarks/README.md): an X-Query-Count header on every response and the
+# raw-SQL baselines under /__benchmark__/. Only benchmarks/run.py sets it; never in production.
+BENCHMARK = env_bool("PORTFOLIO_BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "benchmarks.middleware.QueryCountMiddleware")
+
+# Login throttling (django-axes): a user name and address pair is locked out after
+# AXES_FAILURE_LIMIT failed logins for AXES_COOLOFF_HOURS.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Request size limits: larger bodies get a 400 before any view reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)  # bytes, 2.5 MiB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000, minimum=100)  # the admin's inlines
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
+
+# Audit history (django-simple-history): the admin history page can revert.
+SIMPLE_HISTORY_REVERT_DISABLED = False
 
 ROOT_URLCONF = "portfolio.urls"
 WSGI_APPLICATION = "portfolio.wsgi.application"
@@ -208,11 +243,32 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
+# Content security policy (Django >= 6.0): every script, style sheet, font and image comes
+# from this site (vendored under /static/, no CDN). The dashboards position bars with
+# style attributes, so only those are allowed inline; no inline <script> or <style>.
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP
+
+    SECURE_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF],
+        "style-src-attr": [CSP.UNSAFE_INLINE],
+        "img-src": [CSP.SELF, "data:"],
+        "font-src": [CSP.SELF],
+        "connect-src": [CSP.SELF],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+    }
+
 if not DEBUG:
     if SECRET_KEY == DEV_SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY when DJANGO_DEBUG is off.")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes from the load balancer come over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)

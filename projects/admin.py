@@ -3,11 +3,14 @@ import datetime
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner
 from projects.selectors import funding_totals
 from projects.reminders import deadlines_generate_for_project
 from projects.reminders_admin import DeadlineInline
+from projects.history import project_delete
+from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -77,7 +80,7 @@ class DonorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ["short_name", "region", "scope", "status_label", "planned_start", "planned_end", "donor_list", "is_published"]
     list_display_links = ["short_name"]
     list_filter = ["region", DonorFilter, StatusFilter, YearFilter, "scope", "is_published"]
@@ -101,6 +104,22 @@ class ProjectAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Generated deadlines follow the dates and the donors' reporting rules.
         deadlines_generate_for_project(project=form.instance)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            # A reverted project (or a deleted one saved back) gets its generated deadlines as after an edit.
+            project = Project.objects.filter(pk=object_id).first()
+            if project is not None:
+                deadlines_generate_for_project(project=project)
+        return response
+
+    def delete_model(self, request, obj):
+        project_delete(project=obj)  # so that "Deleted projects" can restore it whole
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            project_delete(project=project)
 
     def get_queryset(self, request):
         # One annotation and one prefetch per page, whatever the page size.

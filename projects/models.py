@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 # After its end a project stays in IATI "Finalisation" this long, then "Closed".
 FINALISATION_PERIOD = datetime.timedelta(days=180)
@@ -132,6 +133,8 @@ class Project(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProjectManager()
+    # Countries and corridors are tracked too, so a deleted project comes back whole.
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["countries", "corridors"])
 
     class Meta:
         ordering = ["planned_start", "id"]
@@ -198,6 +201,7 @@ class Objective(models.Model):
     text = models.TextField()
 
     objects = ObjectiveManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "order"]
@@ -233,6 +237,7 @@ class Funding(models.Model):
     )
 
     objects = FundingManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "donor__acronym"]
@@ -276,6 +281,7 @@ class ProjectPartner(models.Model):
     role = models.PositiveSmallIntegerField(choices=OrganisationRole.choices, default=OrganisationRole.IMPLEMENTING)
 
     objects = ProjectPartnerManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "role", "partner__name"]
@@ -353,6 +359,7 @@ class Deadline(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DeadlineQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -4,6 +4,7 @@ import datetime
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import CalendarFeed, Deadline, DeadlineState, Reminder, ReminderDigest
 from projects.reminders import deadline_close
@@ -102,7 +103,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(SimpleHistoryAdmin):
     list_display = ["due_on", "label", "project", "kind", "owner", "state", "timing"]
     list_display_links = ["due_on", "label"]
     list_filter = [DueFilter, "state", "kind", GeneratedFilter, ("owner", admin.RelatedOnlyFieldListFilter)]

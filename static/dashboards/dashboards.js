@@ -92,7 +92,12 @@
   }
 
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
+    select.addEventListener("change", function () {
+      // htmx may have changed the address since the page was rendered: come back to the current one.
+      var next = select.form.querySelector("input[name=next]");
+      if (next) next.value = window.location.pathname + window.location.search;
+      select.form.submit();
+    });
   });
 
   if (window.htmx) {

@@ -55,7 +55,7 @@ def _wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
 
 
 def test_schemathesis_finds_no_failure_against_a_live_server(tmp_path):
-    """Runs the app in a subprocess on its own SQLite file seeded with the annex."""
+    """Runs the app under gunicorn on its own SQLite file seeded with the annex."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
@@ -70,8 +70,11 @@ def test_schemathesis_finds_no_failure_against_a_live_server(tmp_path):
     subprocess.run([*manage, "seed_annex"], env=env, check=True, cwd=ROOT, timeout=300, stdout=subprocess.DEVNULL)
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
+    # gunicorn (as deployed) in its own session: a runserver child here made the
+    # suite's PostgreSQL server fail at teardown.
     server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=log, stderr=log
+        [str(Path(sys.executable).with_name("gunicorn")), "portfolio.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
     )
     try:
         schema_url = f"http://127.0.0.1:{port}/api/schema/"

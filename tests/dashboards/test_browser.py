@@ -3,6 +3,7 @@
 Every test fails on a JavaScript error or a console error, and saves a
 screenshot under artifacts/screenshots/.
 """
+import contextlib
 import os
 import re
 import shutil
@@ -39,10 +40,12 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, annex, request):
+@contextlib.contextmanager
+def open_page(browser, live_server, *, bypass_csp=False):
     """A fresh browser page; fails the test on any console error or uncaught exception."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, base_url=live_server.url, bypass_csp=bypass_csp
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors = []
@@ -51,6 +54,20 @@ def page(browser, live_server, annex, request):
     yield page
     context.close()
     assert errors == [], f"JavaScript console errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, live_server, annex):
+    """A page under the site's content security policy."""
+    with open_page(browser, live_server) as page:
+        yield page
+
+
+@pytest.fixture
+def axe_page(browser, live_server, annex):
+    """A page that may inject axe-core despite the content security policy."""
+    with open_page(browser, live_server, bypass_csp=True) as page:
+        yield page
 
 
 def screenshot(page, name: str) -> None:
@@ -113,6 +130,22 @@ def test_text_search_and_sorting_update_without_a_reload(page):
     titles = page.locator("tr[data-project] td:first-child a").all_inner_texts()
     assert titles and titles == sorted(titles, key=str.casefold)
     assert page.evaluate("window.__marker") == "still here"  # htmx swapped, no full reload
+    # A project link leaves the dashboard for the project's own page.
+    first = page.locator("tr[data-project] td:first-child a").first
+    title = first.inner_text()
+    first.click()
+    expect(page).to_have_url(re.compile(r"/projects/[-a-z0-9]+/$"))
+    expect(page.locator("nav.breadcrumbs")).to_contain_text(title)
+
+
+def test_pagination_swaps_the_results_in_place(page):
+    page.goto("/")
+    page.evaluate("window.__marker = 'still here'")
+    expect(page.locator("tr[data-project]")).to_have_count(20)
+    page.get_by_role("link", name=re.compile("Next")).click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator("tr[data-project]")).to_have_count(1)
+    assert page.evaluate("window.__marker") == "still here"
 
 
 def test_corridor_page_lists_np_ae(page):
@@ -144,6 +177,12 @@ def test_switching_to_french_translates_the_page(page):
     page.get_by_label("Bailleur", exact=True).select_option("SDC")
     expect(figure(page, "projects")).to_have_text("5")
     screenshot(page, "dashboard-fr")
+    # Switching again keeps the filters chosen since the page loaded.
+    with page.expect_navigation():
+        page.get_by_label("Langue", exact=True).select_option("es")
+    expect(page.get_by_role("heading", name="Filtros")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"donor=SDC"))
+    expect(figure(page, "projects")).to_have_text("5")
 
 
 def test_keyboard_user_can_skip_to_content_and_filter(page):
@@ -173,3 +212,25 @@ def test_donor_user_logs_in_and_sees_own_reporting_deadlines(page, donor_user_sd
     expect(page.locator("[data-deadlines]")).to_contain_text("SDC progress report, year 1")
     expect(page.locator("[data-deadlines]")).to_contain_text("Overdue")
     screenshot(page, "donor-sdc-logged-in")
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/?donor=SDC", "/corridors/", "/projects/gap-migrant-domestic-workers/", "/donors/EC/", "/accounts/login/"]
+)
+def test_pages_pass_axe_wcag_aa_checks(axe_page, path):
+    """axe-core (npm devDependency, installed by scripts/assets) finds no WCAG 2 A/AA violation."""
+    assert AXE.exists(), "axe-core is missing: run scripts/assets (npm ci)."
+    page = axe_page
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]
+    ]
+    assert violations == []

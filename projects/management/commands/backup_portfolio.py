@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portfolio.backup import portfolio_backup
+
+
+class Command(BaseCommand):
+    help = "Write every row of the database to a JSON file (.xml or .xml.gz) that restore_portfolio reads."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="The backup file to write, e.g. portfolio-2025-01-31.xml.gz.")
+        parser.add_argument("--database", default="default", help="The database alias to back up.")
+
+    def handle(self, *args, file, database, **options):
+        try:
+            rows = portfolio_backup(path=file, using=database)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"backup_portfolio: {rows} rows written to {file}")

@@ -1,0 +1,497 @@
+"""A synthetic portfolio for benchmarks: many projects with the shapes of a real one.
+
+`portfolio_generate()` adds N projects on top of the reference data (regions and
+countries from the migrations, the annex if loaded): donors of very unequal size
+(Zipf-like, so a few fund most projects), 1-8 countries per project, some
+migration corridors, 1-5 objectives, funding in several currencies (some without
+an amount), partners and generated-style deadlines. The same seed on the same
+reference data gives the same portfolio.
+
+Rows are written in batches: COPY on PostgreSQL (100,000 projects and about a
+million related rows in well under a minute), bulk_create elsewhere. No model
+validation runs; the generator keeps to the database constraints itself.
+"""
+import datetime
+import decimal
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from donors.models import Donor, OrganisationKind, Partner
+from projects.models import (
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    Funding,
+    Objective,
+    OrganisationRole,
+    Project,
+    ProjectPartner,
+    Scope,
+    StatusOverride,
+)
+from regions.models import Corridor, Country
+
+SLUG_PREFIX = "synthetic"
+BATCH_SIZE = 2000
+# Donor i (0-based, by size) gets weight 1 / (i + 1) ** ZIPF_EXPONENT.
+ZIPF_EXPONENT = 1.3
+COUNTRY_COUNT_WEIGHTS = {1: 45, 2: 15, 3: 12, 4: 9, 5: 7, 6: 5, 7: 4, 8: 3}
+DONOR_COUNT_WEIGHTS = {1: 70, 2: 20, 3: 7, 4: 3}
+GLOBAL_SHARE = 0.05
+CORRIDOR_SHARE = 0.25
+UNFUNDED_AMOUNT_SHARE = 0.15
+PUBLISHED_SHARE = 0.9
+FIRST_START = datetime.date(2000, 1, 1)
+LAST_START = datetime.date(2027, 12, 31)
+
+# Synthetic donors, added next to the annex's: (acronym, name, kind, country code, currency).
+DONORS = [
+    ("Norad", "Norwegian Agency for Development Cooperation", "government", "NO", "NOK"),
+    ("Sida", "Swedish International Development Cooperation Agency", "government", "SE", "SEK"),
+    ("Danida", "Danish International Development Agency", "government", "DK", "DKK"),
+    ("JICA", "Japan International Cooperation Agency", "government", "JP", "JPY"),
+    ("KOICA", "Korea International Cooperation Agency", "government", "KR", "KRW"),
+    ("Irish Aid", "Irish Aid, Department of Foreign Affairs", "government", "IE", "EUR"),
+    ("AFD", "Agence française de développement", "government", "FR", "EUR"),
+    ("NL-MFA", "Ministry of Foreign Affairs of the Netherlands", "government", "NL", "EUR"),
+    ("BE-DGD", "Directorate-General for Development Cooperation (Belgium)", "government", "BE", "EUR"),
+    ("LuxDev", "Luxembourg Agency for Development Cooperation", "government", "LU", "EUR"),
+    ("ADA", "Austrian Development Agency", "government", "AT", "EUR"),
+    ("FI-MFA", "Ministry for Foreign Affairs of Finland", "government", "FI", "EUR"),
+    ("IT-AICS", "Italian Agency for Development Cooperation", "government", "IT", "EUR"),
+    ("PT-Camões", "Camões, Institute for Cooperation and Language", "government", "PT", "EUR"),
+    ("NZ-MFAT", "New Zealand Ministry of Foreign Affairs and Trade", "government", "NZ", "NZD"),
+    ("USDOL", "United States Department of Labor", "government", "US", "USD"),
+    ("KSA-MHRSD", "Ministry of Human Resources and Social Development (Saudi Arabia)", "government", "SA", "SAR"),
+    ("QA-MOL", "Ministry of Labour of Qatar", "government", "QA", "QAR"),
+    ("UNDP", "United Nations Development Programme", "un", "", "USD"),
+    ("UNHCR", "Office of the United Nations High Commissioner for Refugees", "un", "", "USD"),
+    ("UN-MPTF", "United Nations Multi-Partner Trust Fund Office", "un", "", "USD"),
+    ("AfDB", "African Development Bank", "igo", "", "USD"),
+    ("ADB", "Asian Development Bank", "igo", "", "USD"),
+    ("IDB", "Inter-American Development Bank", "igo", "", "USD"),
+    ("Gates", "Bill & Melinda Gates Foundation", "foundation", "US", "USD"),
+    ("OSF", "Open Society Foundations", "foundation", "US", "USD"),
+    ("Laudes", "Laudes Foundation", "foundation", "CH", "CHF"),
+    ("Humanity United", "Humanity United", "foundation", "US", "USD"),
+]
+DONOR_CURRENCY = {
+    "SDC": "CHF", "AusAID": "AUD", "CIDA": "CAD", "EC": "EUR", "AECID": "EUR", "BMZ": "EUR", "USDOS": "USD",
+    "DFID": "GBP", **{acronym: currency for acronym, _name, _kind, _country, currency in DONORS},
+}
+
+# Synthetic partners: (acronym, name, kind); per-country unions, employers and ministries are added.
+PARTNERS = [
+    ("MFA", "Migrant Forum in Asia", "ngo"),
+    ("ITUC", "International Trade Union Confederation", "union"),
+    ("IOE", "International Organisation of Employers", "employers"),
+    ("IDWF", "International Domestic Workers Federation", "union"),
+    ("UNICEF", "United Nations Children's Fund", "un"),
+    ("UNODC", "United Nations Office on Drugs and Crime", "un"),
+    ("OECD", "Organisation for Economic Co-operation and Development", "igo"),
+    ("ICMPD", "International Centre for Migration Policy Development", "igo"),
+    ("ASEAN", "Association of Southeast Asian Nations Secretariat", "igo"),
+    ("AU", "African Union Commission", "igo"),
+    ("SAARC", "South Asian Association for Regional Cooperation", "igo"),
+    ("GFMD", "Global Forum on Migration and Development", "igo"),
+    ("Verité", "Verité", "ngo"),
+    ("IHRB", "Institute for Human Rights and Business", "research"),
+    ("KNOMAD", "Global Knowledge Partnership on Migration and Development", "research"),
+    ("Anti-Slavery", "Anti-Slavery International", "ngo"),
+]
+PARTNER_COUNTRIES = ["NP", "BD", "PH", "IN", "LK", "PK", "ID", "ET", "KE", "JO", "LB", "MY", "TH", "GT", "MA"]
+
+# Migration corridors (origin, destinations); the same everywhere, created if missing.
+CORRIDORS = {
+    "NP": ["AE", "QA", "SA", "MY", "KW"], "BD": ["AE", "SA", "MY", "OM"], "PH": ["SA", "AE", "KW", "HK", "IT"],
+    "IN": ["AE", "SA", "QA", "KW", "OM", "BH"], "LK": ["SA", "QA", "KW", "LB", "JO"], "PK": ["SA", "AE", "OM"],
+    "ID": ["MY", "SA", "HK", "SG"], "ET": ["SA", "LB", "KW", "JO"], "KE": ["SA", "QA", "AE"], "UG": ["SA", "AE"],
+    "MM": ["TH", "MY"], "KH": ["TH", "KR"], "VN": ["JP", "KR", "TW"], "GT": ["US", "MX"], "HN": ["US", "MX"],
+    "SV": ["US"], "MX": ["US", "CA"], "MA": ["ES", "FR", "IT"], "SN": ["ES", "FR"], "EG": ["SA", "JO", "KW"],
+}
+
+THEMES = [
+    ("Fair recruitment", "fair recruitment of migrant workers"),
+    ("Decent work for domestic workers", "decent work for domestic workers"),
+    ("Social protection for migrant workers", "access of migrant workers to social protection"),
+    ("Skills recognition", "recognition of skills and qualifications"),
+    ("Labour inspection", "stronger labour inspection"),
+    ("Forced labour prevention", "prevention of forced labour and trafficking"),
+    ("Labour migration governance", "governance of labour migration"),
+    ("Women migrant workers", "protection of women migrant workers"),
+    ("Child labour elimination", "elimination of child labour in supply chains"),
+    ("Employment services", "public employment services for returning migrants"),
+    ("Remittances and financial inclusion", "financial inclusion of migrants and their families"),
+    ("Occupational safety and health", "occupational safety and health in construction"),
+]
+OBJECTIVE_TEMPLATES = [
+    "Strengthen the capacity of {country} to improve {topic}.",
+    "Support social dialogue between governments, workers and employers on {topic}.",
+    "Improve the knowledge base and statistics on {topic} in {country}.",
+    "Review national laws and policies of {country} against international labour standards.",
+    "Pilot services for migrant workers in {country} and document what works.",
+    "Build the capacity of trade unions to organise and represent workers on {topic}.",
+    "Promote bilateral cooperation along the main migration corridors of {country}.",
+    "Raise awareness among employers and recruitment agencies of {topic}.",
+]
+CURRENCY_SHARES = (("USD", 0.2), ("EUR", 0.1))  # of amounts given in a common currency instead of the donor's
+
+
+@dataclass
+class GenerateResult:
+    projects: int = 0
+    countries: int = 0
+    corridors: int = 0
+    objectives: int = 0
+    fundings: int = 0
+    partners: int = 0
+    deadlines: int = 0
+    donors_created: int = 0
+    partners_created: int = 0
+    corridors_created: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.projects} projects with {self.countries} country links, {self.corridors} corridor links, "
+            f"{self.objectives} objectives, {self.fundings} fundings, {self.partners} partner roles, "
+            f"{self.deadlines} deadlines ({self.donors_created} donors, {self.partners_created} partners, "
+            f"{self.corridors_created} corridors created) in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class _Reference:
+    countries: list[tuple[int, str, str, int]]  # id, code, name, region_id
+    country_weights: list[float]
+    by_region: dict[int, tuple[list[tuple[int, str, str, int]], list[float]]]
+    donors: list[tuple[int, str]]  # id, acronym, biggest first
+    donor_weights: list[float]
+    partners: list[int]
+    corridors: list[tuple[int, int]]  # id, origin id
+    corridors_by_origin: dict[int, list[int]]
+    officers: list[int]
+
+
+def reference_data_ensure() -> tuple[int, int, int]:
+    """Create the synthetic donors, partners and corridors that are missing; return how many were made."""
+    countries = dict(Country.objects.values_list("code", "id"))
+    names = dict(Country.objects.values_list("code", "name"))
+    donors_before, partners_before, corridors_before = (
+        Donor.objects.count(), Partner.objects.count(), Corridor.objects.count()
+    )
+    Donor.objects.bulk_create(
+        [
+            Donor(acronym=acronym, name=name, kind=kind, country_id=countries.get(code))
+            for acronym, name, kind, code, _currency in DONORS
+        ],
+        ignore_conflicts=True,
+    )
+    partners = [Partner(acronym=acronym, name=name, kind=kind) for acronym, name, kind in PARTNERS]
+    for code in PARTNER_COUNTRIES:
+        if code in names:
+            partners += [
+                Partner(name=f"{names[code]} Federation of Trade Unions", kind=OrganisationKind.TRADE_UNION),
+                Partner(name=f"{names[code]} Employers' Confederation", kind=OrganisationKind.EMPLOYERS),
+                Partner(name=f"Ministry of Labour, {names[code]}", kind=OrganisationKind.GOVERNMENT),
+            ]
+    Partner.objects.bulk_create(partners, ignore_conflicts=True)
+    Corridor.objects.bulk_create(
+        [
+            Corridor(origin_id=countries[origin], destination_id=countries[destination])
+            for origin, destinations in CORRIDORS.items()
+            for destination in destinations
+            if origin in countries and destination in countries
+        ],
+        ignore_conflicts=True,
+    )
+    return (
+        Donor.objects.count() - donors_before,
+        Partner.objects.count() - partners_before,
+        Corridor.objects.count() - corridors_before,
+    )
+
+
+def _zipf(n: int, exponent: float) -> list[float]:
+    return [1 / (rank + 1) ** exponent for rank in range(n)]
+
+
+def _reference(rng: random.Random) -> _Reference:
+    countries = list(
+        Country.objects.filter(region__isnull=False).order_by("code").values_list("id", "code", "name", "region_id")
+    )
+    if not countries:
+        raise RuntimeError("No countries with a region: run the migrations first.")
+    # Some countries host far more projects than others; the corridor origins lead.
+    countries.sort(key=lambda c: (c[1] not in CORRIDORS, rng.random()))
+    country_weights = _zipf(len(countries), 0.9)
+    by_region: dict = {}
+    for country, weight in zip(countries, country_weights):
+        members, weights = by_region.setdefault(country[3], ([], []))
+        members.append(country)
+        weights.append(weight)
+    donors = list(Donor.objects.order_by("acronym").values_list("id", "acronym"))
+    rng.shuffle(donors)
+    corridors = list(Corridor.objects.order_by("origin__code", "destination__code").values_list("id", "origin_id"))
+    corridors_by_origin: dict = {}
+    for corridor_id, origin_id in corridors:
+        corridors_by_origin.setdefault(origin_id, []).append(corridor_id)
+    officers = list(get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk").values_list("pk", flat=True))
+    return _Reference(
+        countries=countries,
+        country_weights=country_weights,
+        by_region=by_region,
+        donors=donors,
+        donor_weights=_zipf(len(donors), ZIPF_EXPONENT),
+        partners=list(Partner.objects.order_by("name").values_list("id", flat=True)),
+        corridors=corridors,
+        corridors_by_origin=corridors_by_origin,
+        officers=officers,
+    )
+
+
+def _weighted_count(rng: random.Random, weights: dict[int, int]) -> int:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _distinct(rng: random.Random, items: Sequence, weights: Sequence[float], k: int) -> list:
+    """k distinct items drawn by weight (fewer if there are not enough)."""
+    k = min(k, len(items))
+    chosen: dict = {}
+    while len(chosen) < k:
+        for item in rng.choices(items, weights=weights, k=k - len(chosen)):
+            chosen.setdefault(item, None)
+            if len(chosen) == k:
+                break
+    return list(chosen)
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str, today: datetime.date, now):
+    """One project as (project row without id, children: table name -> rows without the project id)."""
+    theme, topic = rng.choice(THEMES)
+    k = _weighted_count(rng, COUNTRY_COUNT_WEIGHTS)
+    if rng.random() < GLOBAL_SHARE:
+        scope, region_id = Scope.GLOBAL, None
+        countries = _distinct(rng, ref.countries, ref.country_weights, k)
+        place = "worldwide"
+    else:
+        first = rng.choices(ref.countries, weights=ref.country_weights)[0]
+        region_id = first[3]
+        members, weights = ref.by_region[region_id]
+        countries = [first] + [c for c in _distinct(rng, members, weights, k) if c != first][: k - 1]
+        if len(countries) == 1:
+            scope, place = Scope.NATIONAL, f"in {first[2]}"
+        elif len(countries) <= 3:
+            scope, place = Scope.MULTI_COUNTRY, "in " + " and ".join(c[2] for c in countries)
+        else:
+            scope, place = Scope.REGIONAL, f"in {len(countries)} countries"
+    phase = rng.choice(["", "", "", " (phase II)", " (phase III)", ": pilot"])
+    title = f"{theme} {place}{phase}"
+    initials = "".join(word[0] for word in theme.split() if word not in ("and", "for", "of")).upper()
+    span = (LAST_START - FIRST_START).days
+    # More projects in recent years: the square root skews starts towards the end of the range.
+    planned_start = FIRST_START + datetime.timedelta(days=int(span * rng.random() ** 0.6))
+    planned_end = planned_start + datetime.timedelta(days=rng.randint(12, 72) * 30)
+    actual_start = actual_end = None
+    if planned_start <= today and rng.random() < 0.6:
+        actual_start = planned_start + datetime.timedelta(days=rng.randint(0, 120))
+        if actual_start > planned_end:
+            actual_start = planned_end
+    if planned_end <= today and rng.random() < 0.4:
+        actual_end = max(planned_end + datetime.timedelta(days=rng.randint(-30, 180)), actual_start or planned_start)
+    roll = rng.random()
+    status_override = StatusOverride.CANCELLED if roll < 0.03 else StatusOverride.SUSPENDED if roll < 0.05 else None
+    officer = rng.choice(ref.officers) if ref.officers and rng.random() < 0.7 else None
+    project = (
+        title[:300], f"{initials}-{countries[0][1]} {number}", f"{prefix}{number:07d}",
+        f"The project supports {topic} {place}. It works with governments, employers' and workers' "
+        "organisations and civil society.",
+        str(scope), region_id, planned_start, planned_end, actual_start, actual_end,
+        int(status_override) if status_override else None, rng.random() < PUBLISHED_SHARE, officer, now, now,
+    )
+
+    corridors = []
+    if rng.random() < CORRIDOR_SHARE and ref.corridors:
+        own = [cid for c in countries for cid in ref.corridors_by_origin.get(c[0], [])]
+        pool = own or [cid for cid, _origin in ref.corridors]
+        corridors = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+
+    lead = countries[0][2]
+    objectives = [
+        (order, template.format(country=lead, topic=topic))
+        for order, template in enumerate(rng.sample(OBJECTIVE_TEMPLATES, rng.randint(1, 5)), start=1)
+    ]
+
+    fundings = []
+    donors = _distinct(rng, ref.donors, ref.donor_weights, _weighted_count(rng, DONOR_COUNT_WEIGHTS))
+    for donor_id, acronym in donors:
+        if rng.random() < UNFUNDED_AMOUNT_SHARE:
+            fundings.append((donor_id, None, ""))
+            continue
+        currency = DONOR_CURRENCY.get(acronym, "USD")
+        roll = rng.random()
+        for common, share in CURRENCY_SHARES:
+            if roll < share:
+                currency = common
+                break
+            roll -= share
+        amount = decimal.Decimal(round(rng.lognormvariate(14, 1.1), -3)).quantize(decimal.Decimal("0.01"))
+        if currency in ("JPY", "KRW"):
+            amount *= 150
+        fundings.append((donor_id, amount, currency))
+
+    partners = []
+    if ref.partners:
+        for partner_id in rng.sample(ref.partners, min(len(ref.partners), rng.choice([0, 1, 1, 2, 2, 3]))):
+            role = rng.choices(
+                [OrganisationRole.IMPLEMENTING, OrganisationRole.EXTENDING, OrganisationRole.ACCOUNTABLE], [8, 1, 1]
+            )[0]
+            partners.append((partner_id, int(role)))
+
+    deadlines = []
+    if status_override != StatusOverride.CANCELLED:
+        start, end = actual_start or planned_start, actual_end or planned_end
+        wanted = [("project-start", DeadlineKind.PROJECT_START, start, ""),
+                  ("project-end", DeadlineKind.PROJECT_END, end, "")]
+        if (end - start).days >= 730:
+            wanted.append(("mid-term", DeadlineKind.MIDTERM_EVALUATION, start + (end - start) / 2, ""))
+        if fundings and rng.random() < 0.5:
+            donor_id, acronym = donors[0]
+            wanted.append((
+                f"donor-{donor_id}:final-report:end", DeadlineKind.FINAL_REPORT, end + datetime.timedelta(days=90),
+                f"Final report to {acronym}",
+            ))
+        for key, kind, due_on, label in wanted:
+            # Past deadlines are mostly done; a few are overdue and still open.
+            done = due_on < today and rng.random() < 0.9
+            deadlines.append((
+                str(kind), label, due_on, None, str(DeadlineState.DONE if done else DeadlineState.OPEN), None,
+                now if done else None, key, now, now,
+            ))
+
+    children = {
+        "countries": [(c[0],) for c in countries],
+        "corridors": [(cid,) for cid in corridors],
+        "objectives": objectives,
+        "fundings": fundings,
+        "partners": partners,
+        "deadlines": deadlines,
+    }
+    return project, children
+
+
+PROJECT_FIELDS = (
+    "title", "short_name", "slug", "summary", "scope", "region_id", "planned_start", "planned_end",
+    "actual_start", "actual_end", "status_override", "is_published", "responsible_officer_id",
+    "created_at", "updated_at",
+)
+# Child tables: (model, fields after project_id).
+CHILD_TABLES = {
+    "countries": (Project.countries.through, ("country_id",)),
+    "corridors": (Project.corridors.through, ("corridor_id",)),
+    "objectives": (Objective, ("order", "text")),
+    "fundings": (Funding, ("donor_id", "amount", "currency")),
+    "partners": (ProjectPartner, ("partner_id", "role")),
+    "deadlines": (Deadline, (
+        "kind", "title", "due_on", "owner_id", "state", "closed_by_id", "closed_at", "generation_key",
+        "created_at", "updated_at",
+    )),
+}
+
+
+class _Writer:
+    """bulk_create: portable, used on SQLite."""
+
+    def project_ids(self, rows: list[tuple]) -> list[int]:
+        projects = Project.objects.bulk_create([Project(**dict(zip(PROJECT_FIELDS, row))) for row in rows])
+        return [project.pk for project in projects]
+
+    def insert(self, model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
+        model.objects.bulk_create([model(**dict(zip(fields, row))) for row in rows], batch_size=1000)
+
+
+class _CopyWriter(_Writer):
+    """COPY FROM STDIN on PostgreSQL; project ids are taken from the table's sequence first."""
+
+    def project_ids(self, rows: list[tuple]) -> list[int]:
+        table = Project._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        self.insert(Project, ("id", *PROJECT_FIELDS), [(pk, *row) for pk, row in zip(ids, rows)])
+        return ids
+
+    def insert(self, model, fields, rows):
+        if not rows:
+            return
+        meta = model._meta
+        columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
+        sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def portfolio_generate(
+    *, projects: int, seed: int = 0, batch_size: int = BATCH_SIZE, progress: Callable | None = None
+) -> GenerateResult:
+    """Add `projects` synthetic projects (slugs synthetic-s<seed>-<n>), numbered after those already there.
+
+    `progress`, if given, is called with the number of projects written after each batch.
+    Deterministic for a seed and the same reference data. Runs in one transaction.
+    """
+    if projects < 0:
+        raise ValueError("projects must not be negative")
+    started = time.monotonic()
+    result = GenerateResult()
+    prefix = f"{SLUG_PREFIX}-s{seed}-"
+    writer = _CopyWriter() if connection.vendor == "postgresql" else _Writer()
+    today = timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        result.donors_created, result.partners_created, result.corridors_created = reference_data_ensure()
+        first = Project.objects.filter(slug__startswith=prefix).count()
+        ref = _reference(random.Random(f"portfolio-reference-{seed}"))
+        for batch_start in range(first, first + projects, batch_size):
+            batch_end = min(batch_start + batch_size, first + projects)
+            # One stream per batch: a batch's projects depend only on the seed and their numbers.
+            rng = random.Random(f"portfolio-{seed}-{batch_start}")
+            plans = [_project_plan(rng, ref, number, prefix, today, now) for number in range(batch_start, batch_end)]
+            ids = writer.project_ids([project for project, _children in plans])
+            for name, (model, fields) in CHILD_TABLES.items():
+                rows = [(pk, *row) for pk, (_project, children) in zip(ids, plans) for row in children[name]]
+                writer.insert(model, ("project_id", *fields), rows)
+                setattr(result, name, getattr(result, name) + len(rows))
+            result.projects += len(plans)
+            if progress is not None:
+                progress(len(plans))
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so the planner of the next queries knows the tables' new sizes.
+        tables = [Project._meta.db_table, *(model._meta.db_table for model, _f in CHILD_TABLES.values())]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def synthetic_projects(seed: int | None = None):
+    """The projects portfolio_generate() made (for one seed, or all)."""
+    prefix = f"{SLUG_PREFIX}-s{seed}-" if seed is not None else f"{SLUG_PREFIX}-s"
+    return Project.objects.filter(slug__startswith=prefix)
+
+

@@ -1,0 +1,91 @@
+"""generate_portfolio: N projects with realistic shapes, the same for the same seed."""
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from projects.models import Deadline, Funding, Objective, Project, Scope
+from projects.synthetic import portfolio_generate, synthetic_projects
+
+pytestmark = pytest.mark.django_db
+
+N = 200
+
+
+def signature(seed):
+    """What a generated portfolio is made of, independent of primary keys."""
+    projects = (
+        synthetic_projects(seed)
+        .order_by("slug")
+        .prefetch_related("countries", "corridors", "objectives", "fundings__donor", "project_partners__partner", "deadlines")
+    )
+    return [
+        (
+            p.slug, p.title, p.scope, p.region_id, p.planned_start, p.planned_end, p.actual_start, p.actual_end,
+            p.status_override, p.is_published,
+            sorted(c.code for c in p.countries.all()),
+            sorted(str(c) for c in p.corridors.all()),
+            [o.text for o in p.objectives.all()],
+            sorted((f.donor.acronym, f.amount, f.currency) for f in p.fundings.all()),
+            sorted((pp.partner.name, pp.role) for pp in p.project_partners.all()),
+            sorted((d.generation_key, d.due_on, d.state) for d in p.deadlines.all()),
+        )
+        for p in projects
+    ]
+
+
+def test_generates_the_requested_number_of_projects_with_realistic_shapes(annex):
+    result = portfolio_generate(projects=N, seed=3)
+
+    projects = synthetic_projects(3)
+    assert result.projects == projects.count() == N
+    countries = list(projects.annotate(n=Count("countries")).values_list("n", flat=True))
+    assert min(countries) >= 1 and max(countries) <= 8
+    assert len(set(countries)) >= 5  # national projects and multi-country ones
+    objectives = list(projects.annotate(n=Count("objectives")).values_list("n", flat=True))
+    assert min(objectives) >= 1 and max(objectives) <= 5
+    assert projects.filter(corridors__isnull=False).distinct().count() >= N // 10
+    assert not projects.filter(scope=Scope.GLOBAL, region__isnull=False).exists()
+    assert Deadline.objects.filter(project__in=projects).count() >= 2 * N
+
+    fundings = Funding.objects.filter(project__in=projects)
+    assert not projects.annotate(n=Count("fundings")).filter(n=0).exists()
+    per_donor = Counter(fundings.values_list("donor__acronym", flat=True))
+    ranked = [n for _donor, n in per_donor.most_common()]
+    assert ranked[0] >= 0.2 * N  # the biggest donor funds a large share
+    assert ranked[0] >= 4 * ranked[len(ranked) // 2]  # far more than a typical donor
+    currencies = set(fundings.exclude(currency="").values_list("currency", flat=True))
+    assert len(currencies) >= 4
+    assert fundings.filter(amount__isnull=True, currency="").exists()  # some without amounts
+    assert set(Objective.objects.filter(project__in=projects).values_list("order", flat=True)) <= {1, 2, 3, 4, 5}
+
+
+def test_the_same_seed_gives_the_same_portfolio(annex):
+    portfolio_generate(projects=N, seed=5)
+    first = signature(5)
+    synthetic_projects(5).delete()
+    portfolio_generate(projects=N, seed=5)
+
+    assert signature(5) == first
+    portfolio_generate(projects=N, seed=6)
+    assert [row[1:] for row in signature(6)] != [row[1:] for row in first]
+
+
+def test_a_second_run_adds_projects_after_the_first(annex):
+    portfolio_generate(projects=30, seed=1)
+    portfolio_generate(projects=20, seed=1)
+
+    assert synthetic_projects(1).count() == 50
+    assert Project.objects.count() == 21 + 50
+
+
+def test_command_prints_a_one_line_summary(annex):
+    out = io.StringIO()
+    call_command("generate_portfolio", projects=12, seed=2, no_progress=True, stdout=out)
+
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("generate_portfolio: 12 projects with ")
+    assert synthetic_projects(2).count() == 12

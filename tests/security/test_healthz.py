@@ -1,0 +1,66 @@
+"""/healthz reports the database, the broker and the migrations for probes."""
+import shutil
+import socket
+
+import pytest
+from django.db import connection
+from pytest_redis import factories
+
+pytestmark = pytest.mark.django_db
+
+redis_server = factories.redis_proc(executable=shutil.which("redis-server") or "/usr/bin/redis-server")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_healthy_embedded_setup_answers_200(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "database": {"ok": True},
+            "broker": {"ok": True, "kind": "in-process"},
+            "migrations": {"ok": True},
+        },
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_needs_no_login_and_leaks_no_data(client, annex):
+    body = client.get("/healthz").content.decode()
+    assert "capsa" not in body.lower() and "password" not in body.lower()
+
+
+@pytest.mark.services
+def test_reachable_redis_broker_is_ok(client, settings, redis_server):
+    settings.CELERY_BROKER_URL = f"redis://{redis_server.host}:{redis_server.port}/0"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == {"ok": True, "kind": "redis"}
+
+
+def test_unreachable_broker_answers_503(client, settings):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["broker"] == {"ok": False, "error": "ConnectionError"}
+    assert body["checks"]["database"] == {"ok": True}
+
+
+def test_unapplied_migration_answers_503(client):
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'projects' AND name = '0003_history'")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == {"ok": False, "unapplied": 1}
+
+
+def test_only_get(client):
+    assert client.post("/healthz").status_code == 405

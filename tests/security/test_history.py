@@ -1,0 +1,148 @@
+"""Audit history: who changed what and when, revert in the admin, deleted projects restored."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from projects.history import RestoreError, deleted_projects, project_restore
+from projects.models import Deadline, Funding, Objective, Project, ProjectPartner
+from projects.services import officers_group_ensure
+from tests.projects.test_admin import _form_values, admin_change_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_officer(db):
+    user = get_user_model().objects.create_user("officer2", "officer2@example.org", "pw-officer-2", is_staff=True)
+    user.groups.add(officers_group_ensure())
+    return user
+
+
+def _client_for(client_class, user):
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+def test_officer_edit_reverted_by_another_officer_shows_both_in_history(annex, officer, second_officer, client):
+    from django.test import Client
+
+    project = Project.objects.get(slug="capsa")
+    original_title = project.title
+    change_url = reverse("admin:projects_project_change", args=[project.pk])
+
+    first = _client_for(Client, officer)
+    data = admin_change_data(first.get(change_url))
+    data["title"] = "CAPSA — edited by officer 1"
+    assert first.post(change_url, data).status_code == 302
+    project.refresh_from_db()
+    assert project.title == "CAPSA — edited by officer 1"
+
+    # The second officer opens the record from before the edit and reverts to it.
+    before_edit = project.history.filter(title=original_title).latest("history_date")
+    revert_url = reverse("admin:projects_project_simple_history", args=[project.pk, before_edit.history_id])
+    second = _client_for(Client, second_officer)
+    page = second.get(revert_url)
+    assert page.status_code == 200
+    response = second.post(revert_url, _form_values(page.context["adminform"].form))
+    assert response.status_code == 302, page.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.title == original_title
+    assert project.countries.count() == 5
+
+    latest_two = list(project.history.order_by("-history_date", "-history_id")[:2])
+    assert [(r.history_user, r.title) for r in latest_two] == [
+        (second_officer, original_title),
+        (officer, "CAPSA — edited by officer 1"),
+    ]
+    history_page = second.get(reverse("admin:projects_project_history", args=[project.pk]))
+    assert history_page.status_code == 200
+    html = history_page.content.decode()
+    assert "officer1" in html and "officer2" in html
+    assert "CAPSA — edited by officer 1" in html  # the change itself is shown
+
+
+def test_inline_edits_are_recorded_with_the_officer(annex, officer_client, officer):
+    project = Project.objects.get(slug="capsa")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = admin_change_data(officer_client.get(url))
+    data["objectives-0-text"] = "A revised objective."
+    assert officer_client.post(url, data).status_code == 302
+    record = Objective.history.filter(project_id=project.pk, history_type="~").latest("history_date")
+    assert record.history_user == officer
+    assert record.text == "A revised objective."
+
+
+def test_donor_and_partner_edits_are_recorded(annex, officer_client, officer):
+    from donors.models import Donor
+
+    donor = Donor.objects.get(acronym="SDC")
+    url = reverse("admin:donors_donor_change", args=[donor.pk])
+    data = admin_change_data(officer_client.get(url))
+    data["iati_ref"] = "CH-4"
+    assert officer_client.post(url, data).status_code == 302
+    assert donor.history.latest("history_date").history_user == officer
+    assert officer_client.get(reverse("admin:donors_donor_history", args=[donor.pk])).status_code == 200
+
+
+def _snapshot(project_id):
+    project = Project.objects.get(pk=project_id)
+    return {
+        "project": Project.objects.filter(pk=project_id).values().get() | {"updated_at": None},
+        "countries": set(project.countries.values_list("pk", flat=True)),
+        "corridors": set(project.corridors.values_list("pk", flat=True)),
+        "objectives": list(Objective.objects.filter(project_id=project_id).values()),
+        "fundings": list(Funding.objects.filter(project_id=project_id).values()),
+        "partners": list(ProjectPartner.objects.filter(project_id=project_id).values()),
+        "deadlines": [d | {"updated_at": None} for d in Deadline.objects.filter(project_id=project_id).values()],
+    }
+
+
+def test_deleted_project_is_restored_whole_by_an_officer(annex, officer_client, officer):
+    import datetime
+
+    project = Project.objects.get(slug="ethiopian-somali-domestic-workers")
+    Deadline.objects.create(project=project, title="Donor visit", due_on=datetime.date(2030, 5, 1))
+    # An objective removed on purpose before the deletion must stay removed.
+    Objective.objects.filter(project=project).order_by("-order").first().delete()
+    before = _snapshot(project.pk)
+    assert all(before[part] for part in ("objectives", "fundings", "partners", "deadlines", "countries", "corridors"))
+
+    delete_url = reverse("admin:projects_project_delete", args=[project.pk])
+    assert officer_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Project.objects.filter(pk=project.pk).exists()
+    assert not Objective.objects.filter(project_id=project.pk).exists()
+
+    deleted_list = reverse("admin:projects_historicalproject_changelist")
+    page = officer_client.get(deleted_list)
+    assert page.status_code == 200
+    assert "ethiopian-somali-domestic-workers" in page.content.decode()
+    record = deleted_projects().get(id=project.pk)
+    assert record.history_user == officer
+    # The history page of a deleted project still opens.
+    assert officer_client.get(reverse("admin:projects_project_history", args=[project.pk])).status_code == 200
+
+    response = officer_client.post(
+        deleted_list, {"action": "restore", "_selected_action": [record.pk], "index": 0}
+    )
+    assert response.status_code == 302
+    assert _snapshot(project.pk) == before
+    assert not deleted_projects().exists()
+    assert Project.objects.get(pk=project.pk).history.latest("history_date").history_change_reason == "restored"
+
+
+def test_restoring_an_existing_project_is_refused(annex):
+    project = Project.objects.get(slug="capsa")
+    with pytest.raises(RestoreError):
+        project_restore(project_id=project.pk)
+
+
+def test_donor_user_cannot_see_deleted_projects_or_history(donor_user_sdc, client):
+    client.force_login(donor_user_sdc)
+    project = Project.objects.get(slug="capsa")
+    for url in (
+        reverse("admin:projects_historicalproject_changelist"),
+        reverse("admin:projects_project_history", args=[project.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
