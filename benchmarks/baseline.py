@@ -122,7 +122,9 @@ def project_list(request):
     page, size = _page(request, PAGE_SIZE)
     params.update(limit=size, offset=(page - 1) * size)
     count = _rows(f"SELECT count(*) FROM projects_project p WHERE {where}", params)[0][0]
-    rows = _rows(f"{PROJECT_SQL} WHERE {where} ORDER BY p.planned_start, p.id LIMIT %(limit)s OFFSET %(offset)s", params)
+    # The page's ids first: PostgreSQL would otherwise run the select list's subqueries for the skipped rows too.
+    page = f"SELECT p.id FROM projects_project p WHERE {where} ORDER BY p.planned_start, p.id LIMIT %(limit)s OFFSET %(offset)s"
+    rows = _rows(f"{PROJECT_SQL} WHERE p.id IN ({page}) ORDER BY p.planned_start, p.id", params)
     return _json({"count": count, "results": [_project(row) for row in rows]})
 
 

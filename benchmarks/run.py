@@ -20,6 +20,7 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -284,11 +285,14 @@ def run_size(pg: Postgres, workdir: Path, n: int, args) -> dict:
         results: dict = {}
         admin = Client(port)
         log_in(admin)
+        only = {name for name in args.only.split(",") if name}
         for name, path, baseline, kind in scenarios(total, donor, country):
+            if only and name not in only:
+                continue
             who = admin if kind == "admin" else client
             export = kind == "export"
             repeat = args.export_repeat if export else args.repeat
-            warmup = 1 if export else args.warmup
+            warmup = args.export_warmup if export else args.warmup
             log(f"N={n}: {name} ({repeat} requests{' + baseline' if baseline else ''})")
             product = measure(who, path, repeat, warmup, memory=export)
             row = {**product, "path": path}
@@ -356,8 +360,7 @@ def markdown(report: dict) -> str:
     lines = [
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, PostgreSQL {m['postgresql']} "
         f"(default settings), Python {m['python']}, Django {m['django']}; gunicorn with 1 sync worker; "
-        f"client on loopback; {meta['repeat']} requests per scenario ({meta['export_repeat']} for exports), "
-        f"run on {m['date']}.",
+        f"client on loopback; run on {m['date']}.",
         "",
     ]
     sizes = [key for key in report if key != "_meta"]
@@ -367,7 +370,8 @@ def markdown(report: dict) -> str:
         lines += [
             f"**N = {int(size):,}** generated ({run['projects']:,} published projects visible to the API; "
             f"generation {run['generate_seconds']} s; donor filter `{run['donor_filter']}`, "
-            f"country filter `{run['country_filter']}`)",
+            f"country filter `{run['country_filter']}`; {run['repeat']} measured requests per scenario, "
+            f"{run['export_repeat']} per export)",
             "",
             "| scenario | p50 ms | p95 ms | baseline p50 ms | ratio | queries | baseline queries | peak RSS MB"
             + (" | p50 vs N=" + f"{int(first):,}" if size != first else "") + " |",
@@ -402,15 +406,19 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="Measured requests per scenario (default 20).")
     parser.add_argument("--export-repeat", type=int, default=3, help="Measured requests per export (default 3).")
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--export-warmup", type=int, default=1, help="Unmeasured requests per export (default 1).")
     parser.add_argument("--country", default="NP", help="Country filter of the country scenario.")
     parser.add_argument("--no-reminder-scan", action="store_true")
+    parser.add_argument("--only", default="", help="Comma-separated scenario names to run (default: all).")
     parser.add_argument("--out", type=Path, default=OUT, help="Where results.json and results.md go.")
     args = parser.parse_args(argv)
     sizes = args.projects or [1000]
+    # Stop gunicorn and PostgreSQL on SIGTERM (and on SIGINT, which a background job ignores).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if shutil.which(PG_CTL) is None and not Path(PG_CTL).exists():
         parser.error("scripts/pg_ctl not found")
     workdir = Path(tempfile.mkdtemp(prefix="portfolio-bench-"))
-    report: dict = {"_meta": {"runs": {}, "repeat": args.repeat, "export_repeat": args.export_repeat, "seed": args.seed}}
+    report: dict = {"_meta": {"runs": {}, "seed": args.seed}}
     try:
         with Postgres(workdir) as pg:
             report["_meta"]["machine"] = machine(pg)
@@ -420,6 +428,7 @@ def main(argv=None) -> int:
                     log(f"N={n}: reminder scan")
                     run["reminder_scan"] = reminder_scan(pg, n)
                 report[str(n)] = run.pop("scenarios")
+                run.update(repeat=args.repeat, export_repeat=args.export_repeat)
                 report["_meta"]["runs"][str(n)] = run
                 # Written after every size, so a long run leaves its first results behind.
                 args.out.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,8 @@ from regions.models import Corridor, Country, Region
 
 # Bars drawn on the timeline at most; beyond that the page says how many are left out.
 TIMELINE_LIMIT = 200
+# Project links listed per corridor on the corridor page; a link to the filtered list gives the rest.
+CORRIDOR_PROJECTS_SHOWN = 12
 # Years shown on the "active per year" chart at most (one conditional COUNT each).
 YEARS_LIMIT = 60
 
@@ -165,22 +167,31 @@ def project_timeline(projects: QuerySet[Project], *, today: datetime.date, limit
     return timeline
 
 
-def corridor_table(projects: QuerySet[Project]) -> list[Corridor]:
-    """Corridors served by the projects, each with `n` and `visible_projects` (two queries)."""
+def corridor_table(projects: QuerySet[Project], *, shown: int = CORRIDOR_PROJECTS_SHOWN) -> list[Corridor]:
+    """Corridors served by the projects (two queries).
+
+    Each has `n` (how many of the projects serve it), `visible_projects` (the
+    first `shown` of them, by start) and `more` (how many are not listed).
+    """
     ids = _ids(projects)
-    return list(
+    corridors = list(
         Corridor.objects.filter(projects__in=ids)
         .annotate(n=Count("projects", filter=Q(projects__in=ids), distinct=True))
         .prefetch_related(
             Prefetch(
                 "projects",
-                queryset=Project.objects.filter(pk__in=ids).only("pk", "slug", "short_name", "title"),
+                queryset=Project.objects.filter(pk__in=ids)
+                .order_by("planned_start", "pk")
+                .only("pk", "slug", "short_name", "title")[:shown],
                 to_attr="visible_projects",
             )
         )
         .order_by("origin__name", "destination__name")
         .distinct()
     )
+    for corridor in corridors:
+        corridor.more = corridor.n - len(corridor.visible_projects)
+    return corridors
 
 
 def corridor_matrix(corridors: list[Corridor]) -> dict:

@@ -48,14 +48,25 @@ def portfolio_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
         return row_count(using)
 
 
+def database_empty(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Delete every row of every table, content types and permissions included."""
+    connection = connections[using]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # TRUNCATE refuses tables with foreign-key checks still pending in this transaction: run them now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    # No post-migrate signal: a backup brings its own content types and permissions.
+    call_command("flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
 def portfolio_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
     """Replace every row of the database with the backup at `path`; return the number of rows."""
     _check_name(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such backup file.")
     with transaction.atomic(using=using):
-        # No post-migrate signal: the backup brings its own content types and permissions.
-        call_command("flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0)
+        database_empty(using=using)
         # Loading sets many-to-many fields, which simple-history would record as new edits.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", str(path.resolve()), database=using, verbosity=0)

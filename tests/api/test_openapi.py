@@ -73,7 +73,8 @@ def test_schemathesis_finds_no_failure_against_a_live_server(tmp_path):
     # gunicorn (as deployed) in its own session: a runserver child here made the
     # suite's PostgreSQL server fail at teardown.
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "portfolio.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        [str(Path(sys.executable).with_name("gunicorn")), "portfolio.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2",
+         "--limit-request-line", "0", "--limit-request-field_size", "0"],
         env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
     )
     try:

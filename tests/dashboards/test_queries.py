@@ -51,6 +51,8 @@ def test_corridor_page_query_count_does_not_grow_with_projects(anonymous_client,
         response = anonymous_client.get(reverse("dashboards:corridors"))
     np_ae = next(c for c in response.context["corridors"] if c.code == "NP-AE")
     assert np_ae.n == 1 + extra
+    assert len(np_ae.visible_projects) == min(np_ae.n, 12)
+    assert np_ae.more == np_ae.n - len(np_ae.visible_projects)
 
 
 def test_project_page_query_count(anonymous_client, annex, django_assert_num_queries):

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from portfolio.backup import database_empty
 from projects.models import Deadline, Project
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_backup_flush_restore_gives_back_every_row(lived_in_portfolio, tmp_path,
     call_command("backup_portfolio", str(backup))
     assert "rows written" in capsys.readouterr().out
 
-    call_command("flush", interactive=False, verbosity=0)  # the database is lost
+    database_empty()  # the database is lost
     assert Project.objects.count() == 0
 
     call_command("restore_portfolio", str(backup), "--no-input")
