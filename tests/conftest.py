@@ -24,6 +24,16 @@ postgresql_server = factories.postgresql_proc(
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave PostgreSQL-only tests out of the SQLite pass; the PostgreSQL pass runs them."""
+    if USES_POSTGRES:
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """Start PostgreSQL before pytest-django creates the test database."""
