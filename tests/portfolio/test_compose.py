@@ -42,3 +42,13 @@ def test_app_services_use_postgres_and_redis_from_the_stack():
         assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
         assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
         assert env["DJANGO_DEBUG"] == "0"
+
+
+def test_web_healthcheck_probes_the_healthz_view():
+    from django.urls import resolve
+
+    from portfolio.health import healthz
+
+    probe = " ".join(COMPOSE["services"]["web"]["healthcheck"]["test"])
+    path = probe.split("http://localhost:8000")[1].split("'")[0]
+    assert resolve(path).func is healthz
