@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 
@@ -82,6 +83,8 @@ class Donor(models.Model):
             models.UniqueConstraint(fields=["iati_ref"], condition=~Q(iati_ref=""), name="donor_unique_iati_ref"),
             models.CheckConstraint(condition=~Q(acronym=""), name="donor_acronym_not_empty"),
         ]
+        # The project filters match acronyms case-insensitively (UPPER(acronym) = UPPER(%s)).
+        indexes = [models.Index(Upper("acronym"), name="donor_upper_acronym_idx")]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})"
@@ -114,6 +117,11 @@ class Partner(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["iati_ref"], condition=~Q(iati_ref=""), name="partner_unique_iati_ref"),
+        ]
+        # The project filters match acronyms and names case-insensitively.
+        indexes = [
+            models.Index(Upper("acronym"), name="partner_upper_acronym_idx"),
+            models.Index(Upper("name"), name="partner_upper_name_idx"),
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 
 from projects.models import CalendarFeed, Deadline
 from projects.reminders import deadline_admin_url
+from projects.selectors import project_visible
 
 
 def _hash(token: str) -> str:
@@ -44,7 +45,7 @@ def calendar_user(token: str):
 
 
 def calendar_ics(*, user) -> bytes:
-    """The user's deadlines (Deadline.objects.for_user) as all-day VEVENTs."""
+    """The user's deadlines (Deadline.objects.for_user, on projects they may see) as all-day VEVENTs."""
     domain = urlparse(settings.SITE_URL).hostname or "localhost"
     calendar = Calendar()
     calendar.add("prodid", "-//Portfolio//Deadlines//EN")
@@ -52,7 +53,11 @@ def calendar_ics(*, user) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Portfolio deadlines")
     stamp = datetime.datetime.now(datetime.UTC)
-    deadlines = Deadline.objects.for_user(user).select_related("project").order_by("due_on", "pk")
+    # Only deadlines of projects the user may see: a donor user's feed never lists an unpublished project.
+    visible = project_visible(user=user).order_by().values("pk")
+    deadlines = (
+        Deadline.objects.for_user(user).filter(project__in=visible).select_related("project").order_by("due_on", "pk")
+    )
     for deadline in deadlines:
         event = Event()
         event.add("uid", f"deadline-{deadline.pk}@{domain}")

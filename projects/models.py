@@ -152,6 +152,13 @@ class Project(models.Model):
                 condition=~Q(scope=Scope.GLOBAL) | Q(region__isnull=True), name="project_global_has_no_region"
             ),
         ]
+        indexes = [
+            # The default order of every list (and its deep pages).
+            models.Index(fields=["planned_start", "id"], name="project_planned_start_id_idx"),
+            # The effective dates the date filters and orderings compare (ProjectQuerySet.with_dates()).
+            models.Index(Coalesce("actual_start", "planned_start"), name="project_effective_start_idx"),
+            models.Index(Coalesce("actual_end", "planned_end"), name="project_effective_end_idx"),
+        ]
 
     def __str__(self):
         return self.short_name or self.title

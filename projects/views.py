@@ -4,7 +4,7 @@ Views are thin: project_list() scopes visibility and applies the filters;
 get_queryset() adds the prefetches the serializer, CSV and XML need.
 """
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from integrations.api import PAGINATION_PARAMS, ApiPagination, StrictApiMixin, error_responses
 from projects import iati
-from projects.exports import projects_csv_stream
+from projects.exports import export_rows, projects_csv_stream
 from projects.filters import ProjectFilterSet
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import STATS_GROUPS, project_list, project_stats, project_visible
@@ -24,7 +24,6 @@ from projects.serializers import ProjectSerializer
 from regions.models import Corridor
 
 FILTER_PARAMS = tuple(ProjectFilterSet.base_filters)
-STREAM_CHUNK = 500
 
 
 class CSVRenderer(BaseRenderer):
@@ -100,7 +99,7 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
     @extend_schema(responses={200: ProjectSerializer(many=True), **error_responses(400, 401, 404, 429)})
     def get(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
-            projects = self.get_queryset().iterator(chunk_size=STREAM_CHUNK)
+            projects = export_rows(self.filtered_projects())
             response = StreamingHttpResponse(projects_csv_stream(projects), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="projects.csv"'
             return response
@@ -149,8 +148,7 @@ class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView
     pagination_class = None
 
     def get(self, request):
-        projects = with_api_prefetch(self.filtered_projects()).iterator(chunk_size=STREAM_CHUNK)
-        return self.xml_response(projects, "activities.xml")
+        return self.xml_response(export_rows(self.filtered_projects()), "activities.xml")
 
 
 @extend_schema(
@@ -164,7 +162,9 @@ class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
     queryset = Project.objects.none()
 
     def get(self, request, pk):
-        project = get_object_or_404(with_api_prefetch(project_visible(user=request.user)), pk=project_pk(pk))
+        project = next(export_rows(project_visible(user=request.user).filter(pk=project_pk(pk))), None)
+        if project is None:
+            raise Http404("No Project matches the given query.")  # as get_object_or_404
         return self.xml_response([project], f"{iati.activity_identifier(project)}.xml")
 
 

@@ -54,20 +54,44 @@ def _wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
     raise AssertionError(f"{url} did not answer within {timeout}s")
 
 
-def test_schemathesis_finds_no_failure_against_a_live_server(tmp_path):
-    """Runs the app under gunicorn on its own SQLite file seeded with the annex."""
+# The personas of the live run: a donor user's token and an officer's token, made in the live database.
+LIVE_PERSONAS = """
+from django.contrib.auth import get_user_model
+from donors.models import Donor, DonorUser
+from integrations.services import token_create
+from projects.services import officers_group_ensure
+User = get_user_model()
+donor = User.objects.create_user("live-sdc", "live-sdc@example.org")
+DonorUser.objects.create(user=donor, donor=Donor.objects.get(acronym="SDC"))
+officer = User.objects.create_user("live-officer", "live-officer@example.org", is_staff=True)
+officer.groups.add(officers_group_ensure())
+print("donor_token", token_create(user=donor, name="schemathesis")[1])
+print("officer_token", token_create(user=officer, name="schemathesis")[1])
+"""
+ROLES = ("anonymous", "donor_token", "officer_token")
+
+
+@pytest.fixture(scope="module")
+def gunicorn_api(tmp_path_factory):
+    """The app under gunicorn on its own SQLite file seeded with the annex; yields (env, schema URL, tokens)."""
+    tmp_path = tmp_path_factory.mktemp("live")
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
         "PORTFOLIO_VAR_DIR": str(tmp_path / "var"),
         # Schemathesis sends hundreds of requests; throttling is tested elsewhere.
         "API_THROTTLE_ANON": "1000000/minute",
+        "API_THROTTLE_TOKEN": "1000000/minute",
         "DJANGO_DEBUG": "true",
     }
     env.pop("PORTFOLIO_TEST_START_POSTGRES", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT, timeout=300)
     subprocess.run([*manage, "seed_annex"], env=env, check=True, cwd=ROOT, timeout=300, stdout=subprocess.DEVNULL)
+    made = subprocess.run([*manage, "shell", "-c", LIVE_PERSONAS], env=env, check=True, cwd=ROOT, timeout=300,
+                          capture_output=True, text=True)
+    tokens = dict(line.split(" ", 1) for line in made.stdout.splitlines() if line.startswith(("donor_", "officer_")))
+    assert set(tokens) == {"donor_token", "officer_token"}, made.stdout
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     # gunicorn (as deployed) in its own session: a runserver child here made the
@@ -80,15 +104,25 @@ def test_schemathesis_finds_no_failure_against_a_live_server(tmp_path):
     try:
         schema_url = f"http://127.0.0.1:{port}/api/schema/"
         _wait_for(schema_url, server)
-        run = subprocess.run(
-            [
-                str(SCHEMATHESIS), "run", schema_url, "--checks", "all", "--max-examples", "15",
-                "--seed", "20260401", "--workers", "1", "--request-timeout", "30", "--no-color",
-            ],
-            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600,
-        )
+        yield env, schema_url, tokens, tmp_path
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_schemathesis_finds_no_failure_against_a_live_server(gunicorn_api, role):
+    """`--checks all` with each role's credentials: anonymous, a donor user's token, an officer's token."""
+    env, schema_url, tokens, tmp_path = gunicorn_api
+    auth = ["--header", f"Authorization: Bearer {tokens[role]}"] if role != "anonymous" else []
+    workdir = tmp_path / role  # its own example database: one role's run does not replay another's
+    workdir.mkdir()
+    run = subprocess.run(
+        [
+            str(SCHEMATHESIS), "run", schema_url, "--checks", "all", "--max-examples", "15",
+            "--seed", "20260401", "--workers", "1", "--request-timeout", "30", "--no-color", *auth,
+        ],
+        env=env, cwd=workdir, capture_output=True, text=True, timeout=120,
+    )
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
