@@ -105,8 +105,13 @@ class ApiPagination(PageNumberPagination):
         size = _positive_int(request, self.page_size_query_param)
         return self.page_size if size is None else min(size, self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def validate_params(self, request) -> None:
+        """Refuse a malformed page or page_size, also where no page is cut (CSV)."""
         _positive_int(request, self.page_query_param)
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.validate_params(request)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

@@ -129,7 +129,11 @@ class ProjectAdmin(SimpleHistoryAdmin):
     @admin.display(description="status", ordering="status_code")
     def status_label(self, obj):
         code = getattr(obj, "status_code", None)
-        return ActivityStatus(code).label if code else obj.status.label
+        if code:
+            return ActivityStatus(code).label
+        if obj.pk is None or obj.planned_start is None or obj.planned_end is None:
+            return "-"  # the add form: no dates yet
+        return obj.status.label
 
     @admin.display(description="donors")
     def donor_list(self, obj):

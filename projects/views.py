@@ -99,6 +99,8 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
     @extend_schema(responses={200: ProjectSerializer(many=True), **error_responses(400, 401, 404, 429)})
     def get(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
+            # CSV holds every matching project, but a malformed page or page_size is still a 400.
+            self.paginator.validate_params(request)
             projects = export_rows(self.filtered_projects())
             response = StreamingHttpResponse(projects_csv_stream(projects), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="projects.csv"'
