@@ -4,31 +4,9 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Project
+from tests.admin_forms import admin_change_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _form_values(form, prefix_fields=True):
-    data = {}
-    for bound in form:
-        value = bound.field.prepare_value(bound.value())
-        if value is None or value is False:
-            continue
-        if value is True:
-            value = "on"
-        data[bound.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-    return data
-
-
-def admin_change_data(response):
-    """The POST data the admin change page would submit unchanged, inlines included."""
-    data = _form_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(_form_values(formset.management_form))
-        for form in formset.forms:
-            data.update(_form_values(form))
-    return data
 
 
 def test_officer_logs_in_with_password_and_sees_the_annex(annex, client, officer):
@@ -44,9 +22,8 @@ def test_officer_edits_a_project_with_its_inlines_on_one_page(annex, officer_cli
     url = reverse("admin:projects_project_change", args=[project.pk])
     page = officer_client.get(url)
     assert page.status_code == 200
-    assert [inline.formset.prefix for inline in page.context["inline_admin_formsets"]] == [
-        "objectives", "fundings", "project_partners",
-    ][: len(page.context["inline_admin_formsets"])] or True
+    prefixes = [inline.formset.prefix for inline in page.context["inline_admin_formsets"]]
+    assert {"objectives", "fundings", "project_partners"} <= set(prefixes)
     data = admin_change_data(page)
     data["title"] = "CAPSA — revised title"
     data["objectives-0-text"] = "Empower and better protect women migrant workers and girls (revised)."

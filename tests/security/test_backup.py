@@ -44,7 +44,7 @@ def database_rows() -> dict[str, list[tuple]]:
 def lived_in_portfolio(annex, officer_client, donor_user_sdc):
     """Annex, users, an admin edit, a deadline with its history, a deleted project."""
     project = Project.objects.get(slug="capsa")
-    from tests.projects.test_admin import admin_change_data
+    from tests.admin_forms import admin_change_data
 
     url = reverse("admin:projects_project_change", args=[project.pk])
     data = admin_change_data(officer_client.get(url))

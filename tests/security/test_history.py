@@ -6,7 +6,7 @@ from django.urls import reverse
 from projects.history import RestoreError, deleted_projects, project_restore
 from projects.models import Deadline, Funding, Objective, Project, ProjectPartner
 from projects.services import officers_group_ensure
-from tests.projects.test_admin import _form_values, admin_change_data
+from tests.admin_forms import form_values, admin_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_officer_edit_reverted_by_another_officer_shows_both_in_history(annex, o
     second = _client_for(Client, second_officer)
     page = second.get(revert_url)
     assert page.status_code == 200
-    response = second.post(revert_url, _form_values(page.context["adminform"].form))
+    response = second.post(revert_url, form_values(page.context["adminform"].form))
     assert response.status_code == 302, page.context["adminform"].form.errors
     project.refresh_from_db()
     assert project.title == original_title
