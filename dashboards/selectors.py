@@ -8,7 +8,7 @@ number of queries however many projects match.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
 from donors.models import Donor, Partner
@@ -309,7 +309,7 @@ def deadlines_for_user(*, user, project: Project | None = None, donor: Donor | N
         return None
     deadlines = Deadline.objects.filter(project__in=project_visible(user=user).order_by().values("pk"))
     if scope is not None:
-        deadlines = deadlines.filter(Exists(Funding.objects.filter(project_id=OuterRef("project_id"), donor=scope)))
+        deadlines = deadlines.of_donor(scope.pk)
     if project is not None:
         # project_for_user() prefetched the fundings: no query here.
         if scope is not None and all(funding.donor_id != scope.pk for funding in project.fundings.all()):

@@ -327,14 +327,25 @@ class DeadlineQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=DeadlineState.OPEN)
 
+    def of_donor(self, donor_id: int):
+        """What a donor may read: on projects it funds, the project's own dates and the reports owed to it.
+
+        A co-funder never sees the reports owed to another donor. EXISTS, not a
+        join, so a project funded twice does not list its deadlines twice.
+        """
+        from projects.models import Funding
+
+        funded = Funding.objects.filter(project_id=models.OuterRef("project_id"), donor_id=donor_id)
+        return self.filter(models.Exists(funded)).filter(Q(donor__isnull=True) | Q(donor_id=donor_id))
+
     def for_user(self, user):
         """The deadlines a person answers for: theirs, or their projects' unowned ones.
 
-        A donor user gets the deadlines of the projects their donor funds.
+        A donor user gets its donor's deadlines (see of_donor).
         """
         link = getattr(user, "donor_link", None) if user.is_authenticated else None
         if link is not None:
-            return self.filter(project__fundings__donor_id=link.donor_id).distinct()
+            return self.of_donor(link.donor_id)
         return self.filter(Q(owner=user) | Q(owner__isnull=True, project__responsible_officer=user))
 
 
@@ -353,6 +364,10 @@ class Deadline(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="deadlines",
         help_text="Empty: the project's responsible officer, else every programme officer, is reminded.",
+    )
+    donor = models.ForeignKey(
+        "donors.Donor", models.CASCADE, null=True, blank=True, related_name="deadlines",
+        help_text="The donor a report is owed to; empty for the project's own dates. Only that donor's users see it.",
     )
     state = models.CharField(max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN)
     closed_by = models.ForeignKey(

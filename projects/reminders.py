@@ -61,6 +61,7 @@ class DeadlineSpec:
     kind: str
     due_on: datetime.date
     title: str = ""
+    donor_id: int | None = None
 
 
 @dataclass
@@ -103,13 +104,15 @@ def deadlines_wanted(*, project: Project, rules: list[ReportingRule]) -> dict[st
         prefix = f"donor-{rule.donor_id}:{rule.kind}"
         title = f"{rule.get_kind_display()} to {rule.donor.acronym}"
         if rule.basis == ReportingBasis.END:
-            wanted[f"{prefix}:end"] = DeadlineSpec(rule.kind, end + datetime.timedelta(days=rule.days_after), title)
+            wanted[f"{prefix}:end"] = DeadlineSpec(
+                rule.kind, end + datetime.timedelta(days=rule.days_after), title, rule.donor_id
+            )
             continue
         # One report per full project year before the end; the last period is the final report's.
         year = 1
         while (anniversary := _add_years(start, year)) < end:
             wanted[f"{prefix}:year-{year}"] = DeadlineSpec(
-                rule.kind, anniversary + datetime.timedelta(days=rule.days_after), f"{title} (year {year})"
+                rule.kind, anniversary + datetime.timedelta(days=rule.days_after), f"{title} (year {year})", rule.donor_id
             )
             year += 1
     return wanted
@@ -133,7 +136,10 @@ def deadlines_generate_for_project(*, project: Project) -> GenerateResult:
     for key, spec in wanted.items():
         deadline = existing.pop(key, None)
         if deadline is None:
-            deadline = Deadline(project=project, generation_key=key, kind=spec.kind, due_on=spec.due_on, title=spec.title)
+            deadline = Deadline(
+                project=project, generation_key=key, kind=spec.kind, due_on=spec.due_on, title=spec.title,
+                donor_id=spec.donor_id,
+            )
             deadline.full_clean()
             deadline.save()
             result.created += 1

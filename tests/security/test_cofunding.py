@@ -1,0 +1,51 @@
+"""A project two donors fund: each donor's users see the project's own dates, and only the reports owed to their donor."""
+import icalendar
+import pytest
+from django.urls import reverse
+
+from donors.models import Donor, ReportingBasis, ReportingRule
+from projects.calendar import calendar_feed_rotate
+from projects.models import Deadline, Funding, Project
+from projects.reminders import deadlines_generate_for_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cofunded(annex):
+    """The Sri Lanka project, funded by SDC, now co-funded by the EC; each donor wants a final report."""
+    project = Project.objects.get(slug="sri-lanka-labour-migration-policy-2")
+    sdc, ec = Donor.objects.get(acronym="SDC"), Donor.objects.get(acronym="EC")
+    Funding.objects.create(project=project, donor=ec)
+    ReportingRule.objects.create(donor=sdc, kind="final-report", basis=ReportingBasis.END, days_after=90)
+    ReportingRule.objects.create(donor=ec, kind="final-report", basis=ReportingBasis.END, days_after=60)
+    deadlines_generate_for_project(project=project)
+    return project
+
+
+def test_generated_reports_name_the_donor_they_are_owed_to(cofunded):
+    reports = Deadline.objects.filter(project=cofunded, kind="final-report")
+    assert sorted(reports.values_list("donor__acronym", flat=True)) == ["EC", "SDC"]
+    assert not Deadline.objects.filter(project=cofunded, kind="project-end").exclude(donor=None).exists()
+
+
+@pytest.mark.parametrize("acronym, own, other", [("SDC", "SDC", "EC"), ("EC", "EC", "SDC")])
+def test_each_donor_reads_the_shared_dates_and_its_own_reports_only(cofunded, acronym, own, other):
+    donor = Donor.objects.get(acronym=acronym)
+    visible = Deadline.objects.of_donor(donor.pk).filter(project=cofunded)
+    labels = {deadline.label for deadline in visible}
+    assert f"Final report to {own}" in labels
+    assert f"Final report to {other}" not in labels
+    assert "Project end" in labels
+    assert visible.count() == len(labels)  # no duplicates from the two fundings
+
+
+def test_co_funders_reporting_pages_and_calendars_stay_apart(client, cofunded, donor_user_sdc, donor_user_ec):
+    client.force_login(donor_user_ec)
+    page = client.get(reverse("dashboards:donor-reporting", args=["EC"])).content.decode()
+    assert "Final report to EC" in page and "Final report to SDC" not in page
+    project_page = client.get(f"/projects/{cofunded.slug}/").content.decode()
+    assert "Final report to EC" in project_page and "Final report to SDC" not in project_page
+    feed = icalendar.Calendar.from_ical(client.get(calendar_feed_rotate(user=donor_user_ec)).content)
+    summaries = " ".join(str(event["SUMMARY"]) for event in feed.walk("VEVENT"))
+    assert "Final report to EC" in summaries and "Final report to SDC" not in summaries
