@@ -363,7 +363,8 @@ class Deadline(models.Model):
     due_on = models.DateField("due")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="deadlines",
-        help_text="Empty: the project's responsible officer, else every programme officer, is reminded.",
+        limit_choices_to={"is_staff": True},
+        help_text="A programme officer. Empty: the project's responsible officer, else every programme officer, is reminded.",
     )
     donor = models.ForeignKey(
         "donors.Donor", models.CASCADE, null=True, blank=True, related_name="deadlines",
@@ -400,6 +401,10 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.project}: {self.label} due {self.due_on:%Y-%m-%d}"
+
+    def clean(self):
+        if self.owner_id and not self.owner.is_staff:
+            raise ValidationError({"owner": "The owner must be a programme officer (staff)."})
 
     @property
     def label(self) -> str:

@@ -183,7 +183,8 @@ def programme_officers():
 
 
 def _reachable(user) -> bool:
-    return user is not None and user.is_active and bool(user.email)
+    """Reminders link into the admin and name other donors' reports: staff only receive them."""
+    return user is not None and user.is_active and user.is_staff and bool(user.email)
 
 
 def reminder_offset_due(*, due_on: datetime.date, today: datetime.date) -> int | None:

@@ -1,4 +1,4 @@
-"""A project two donors fund: each donor's users see the project's own dates, and only the reports owed to their donor."""
+"""A donor's private data stays its own: co-funded projects' reports, and reminder e-mails."""
 import icalendar
 import pytest
 from django.urls import reverse
@@ -49,3 +49,30 @@ def test_co_funders_reporting_pages_and_calendars_stay_apart(client, cofunded, d
     feed = icalendar.Calendar.from_ical(client.get(calendar_feed_rotate(user=donor_user_ec)).content)
     summaries = " ".join(str(event["SUMMARY"]) for event in feed.walk("VEVENT"))
     assert "Final report to EC" in summaries and "Final report to SDC" not in summaries
+
+
+def test_a_donor_user_cannot_own_a_deadline(cofunded, donor_user_ec):
+    from django.core.exceptions import ValidationError
+
+    deadline = Deadline(project=cofunded, kind="other", title="Visit", due_on=cofunded.planned_end, owner=donor_user_ec)
+    with pytest.raises(ValidationError) as caught:
+        deadline.full_clean()
+    assert list(caught.value.message_dict) == ["owner"]
+
+
+def test_reminders_never_go_to_a_donor_user_even_if_one_owns_a_deadline(cofunded, donor_user_ec, officer):
+    """Defence in depth: a non-staff owner written around the form is skipped for the officers."""
+    import datetime
+
+    from django.core import mail
+
+    from projects.reminders import reminders_run
+
+    cofunded.responsible_officer = officer
+    cofunded.save()
+    due = datetime.date(2031, 3, 1)
+    Deadline.objects.create(project=cofunded, kind="other", title="Donor visit", due_on=due, owner=donor_user_ec)
+    reminders_run(today=due - datetime.timedelta(days=7))
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert donor_user_ec.email not in recipients
+    assert officer.email in recipients
