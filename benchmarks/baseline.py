@@ -257,8 +257,8 @@ def dashboard(request):
     choices = {
         name: _rows(sql, {})
         for name, sql in {
-            "regions": f"SELECT DISTINCT r.code, r.name FROM regions_region r JOIN projects_project p"
-                       f" ON p.region_id = r.id WHERE p.is_published ORDER BY r.name",
+            "regions": "SELECT DISTINCT r.code, r.name FROM regions_region r JOIN projects_project p"
+                       " ON p.region_id = r.id WHERE p.is_published ORDER BY r.name",
             "countries": f"SELECT c.code, c.name FROM regions_country c WHERE EXISTS (SELECT 1 FROM"
                          f" projects_project_countries pc WHERE pc.country_id = c.id AND pc.project_id IN ({published}))"
                          f" ORDER BY c.name",

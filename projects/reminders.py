@@ -40,7 +40,6 @@ from donors.models import ReportingBasis, ReportingRule
 from projects.models import (
     Deadline,
     DeadlineKind,
-    DeadlineState,
     Project,
     Reminder,
     ReminderDigest,

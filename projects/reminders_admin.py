@@ -2,7 +2,6 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 

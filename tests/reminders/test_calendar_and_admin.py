@@ -4,7 +4,7 @@ import icalendar
 import pytest
 
 from projects.calendar import calendar_feed_rotate
-from projects.models import Deadline, DeadlineState, Funding, Project
+from projects.models import Deadline, DeadlineState, Project
 from tests.reminders.conftest import TODAY, make_officer, make_project
 
 pytestmark = pytest.mark.django_db

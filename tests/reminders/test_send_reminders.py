@@ -57,7 +57,7 @@ def test_digest_has_text_and_html_with_admin_links(settings, smtp_settings):
 
 
 def test_recipient_is_owner_else_responsible_officer_else_every_officer():
-    owner, responsible, other = make_officer("owner"), make_officer("responsible"), make_officer("other")
+    owner, responsible, _bystander = make_officer("owner"), make_officer("responsible"), make_officer("other")
     with_officer = make_project("p1", officer=responsible)
     orphan = make_project("p2")
     Deadline.objects.create(project=with_officer, title="owned", owner=owner, due_on=TODAY)
