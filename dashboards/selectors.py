@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
 from donors.models import Donor, Partner
-from projects.models import ActivityStatus, Deadline, DeadlineState, Funding, Project, ProjectPartner
+from projects.models import ActivityStatus, Deadline, DeadlineState, Funding, Project, ProjectPartner, running_in_year
 from projects.selectors import project_list, project_visible
 from regions.models import Corridor, Country, Region
 
@@ -105,13 +105,7 @@ def active_per_year(projects: QuerySet[Project]) -> list[Bar]:
     last = min(span["last"].year, first + YEARS_LIMIT - 1)
     counts = running.aggregate(
         **{
-            f"y{year}": Count(
-                "pk",
-                filter=Q(
-                    effective_start__lte=datetime.date(year, 12, 31),
-                    effective_end__gte=datetime.date(year, 1, 1),
-                ),
-            )
+            f"y{year}": Count("pk", filter=running_in_year(year))
             for year in range(first, last + 1)
         }
     )

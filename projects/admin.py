@@ -1,11 +1,10 @@
-import datetime
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner
+from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner, running_in_year
 from projects.selectors import funding_totals
 from projects.reminders import deadlines_generate_for_project
 from projects.reminders_admin import DeadlineInline
@@ -56,10 +55,7 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            year = int(self.value())
-            return queryset.filter(
-                effective_start__lte=datetime.date(year, 12, 31), effective_end__gte=datetime.date(year, 1, 1)
-            )
+            return queryset.filter(running_in_year(int(self.value())))
         return queryset
 
 

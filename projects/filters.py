@@ -15,7 +15,6 @@ Conventions:
   no DISTINCT is needed.
 - Dates are the effective ones: actual where known, planned otherwise.
 """
-import datetime
 import re
 
 import django_filters
@@ -24,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import extend_schema_field
 
-from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner
+from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner, running_in_year
 
 COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
 CORRIDOR_RE = re.compile(r"([A-Za-z]{2})-([A-Za-z]{2})")
@@ -304,10 +303,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         if value is None:
             return queryset
-        year = int(value)
-        return queryset.filter(
-            effective_start__lte=datetime.date(year, 12, 31), effective_end__gte=datetime.date(year, 1, 1)
-        )
+        return queryset.filter(running_in_year(int(value)))
 
     def filter_search(self, queryset, name, value):
         # Each word: the ids of projects whose own text matches UNION those with a matching objective.

@@ -60,16 +60,29 @@ def derive_status(*, start, end, override, today) -> int:
     return ActivityStatus.CLOSED
 
 
+def effective_dates(relation: str = "") -> dict[str, Coalesce]:
+    """`effective_start` and `effective_end`: the actual dates where known, the planned ones otherwise.
+
+    `relation` reaches the project from another model, e.g. "project__" from a funding row.
+    """
+    return {
+        "effective_start": Coalesce(f"{relation}actual_start", f"{relation}planned_start"),
+        "effective_end": Coalesce(f"{relation}actual_end", f"{relation}planned_end"),
+    }
+
+
+def running_in_year(year: int) -> Q:
+    """Rows whose effective dates (annotated from effective_dates()) overlap the calendar year."""
+    return Q(effective_start__lte=datetime.date(year, 12, 31), effective_end__gte=datetime.date(year, 1, 1))
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
     def with_dates(self):
         """Annotate the effective dates: actual where known, planned otherwise."""
-        return self.annotate(
-            effective_start=Coalesce("actual_start", "planned_start"),
-            effective_end=Coalesce("actual_end", "planned_end"),
-        )
+        return self.annotate(**effective_dates())
 
     def with_status(self, today: datetime.date | None = None):
         """Annotate `status_code` in SQL so lists can filter, sort and group by status."""
@@ -156,8 +169,8 @@ class Project(models.Model):
             # The default order of every list (and its deep pages).
             models.Index(fields=["planned_start", "id"], name="project_planned_start_id_idx"),
             # The effective dates the date filters and orderings compare (ProjectQuerySet.with_dates()).
-            models.Index(Coalesce("actual_start", "planned_start"), name="project_effective_start_idx"),
-            models.Index(Coalesce("actual_end", "planned_end"), name="project_effective_end_idx"),
+            models.Index(effective_dates()["effective_start"], name="project_effective_start_idx"),
+            models.Index(effective_dates()["effective_end"], name="project_effective_end_idx"),
         ]
 
     def __str__(self):

@@ -2,11 +2,10 @@ import datetime
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
 
 from projects.filters import ProjectFilterSet
-from projects.models import ActivityStatus, Funding, Project
+from projects.models import ActivityStatus, Funding, Project, effective_dates, running_in_year
 
 
 def funding_totals(fundings: QuerySet[Funding]) -> list[dict]:
@@ -143,20 +142,11 @@ def _stats_by_year(base, fundings):
     last = min(bounds["last"].year, first + STATS_MAX_YEARS - 1)
     years = range(first, last + 1)
 
-    def running(year, prefix=""):
-        return Q(**{f"{prefix}effective_start__lte": datetime.date(year, 12, 31)}) & Q(
-            **{f"{prefix}effective_end__gte": datetime.date(year, 1, 1)}
-        )
-
-    counts = dated.aggregate(**{f"y{year}": Count("pk", filter=running(year)) for year in years})
-    # The same effective dates as ProjectQuerySet.with_dates(), seen from the funding row.
+    counts = dated.aggregate(**{f"y{year}": Count("pk", filter=running_in_year(year)) for year in years})
     money_rows = (
-        fundings.annotate(
-            effective_start=Coalesce("project__actual_start", "project__planned_start"),
-            effective_end=Coalesce("project__actual_end", "project__planned_end"),
-        )
+        fundings.annotate(**effective_dates("project__"))
         .values("currency")
-        .annotate(**{f"y{year}": Sum("amount", filter=running(year)) for year in years})
+        .annotate(**{f"y{year}": Sum("amount", filter=running_in_year(year)) for year in years})
         .order_by("currency")
     )
     money: dict = {}
