@@ -4,7 +4,6 @@ Only a SHA-256 hash of the token is stored: the URL is shown once, when it is ma
 and making a new one (or revoking) stops the old one at once.
 """
 import datetime
-import hashlib
 import secrets
 from urllib.parse import urlparse
 
@@ -17,20 +16,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from icalendar import Calendar, Event
 
+from integrations.models import token_digest
 from projects.models import CalendarFeed, Deadline
 from projects.reminders import deadline_admin_url
 from projects.selectors import project_visible
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
 def calendar_feed_rotate(*, user) -> str:
     """Give the user a new secret feed URL, revoking any earlier one; return the URL."""
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _hash(token)})
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": token_digest(token)})
     return settings.SITE_URL + reverse("calendar-feed", args=[token])
 
 
@@ -40,7 +36,7 @@ def calendar_feed_revoke(*, user) -> bool:
 
 
 def calendar_user(token: str):
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_digest(token)).first()
     return feed.user if feed is not None and feed.user.is_active else None
 
 
