@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 
 from projects.models import Deadline, Funding, Objective, Project, Scope
@@ -89,3 +90,52 @@ def test_command_prints_a_one_line_summary(annex):
     assert len(lines) == 1
     assert lines[0].startswith("generate_portfolio: 12 projects with ")
     assert synthetic_projects(2).count() == 12
+
+
+SCHEMA_SQL = """
+SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+ WHERE conrelid::regclass::text LIKE 'projects\\_%%'
+UNION ALL
+SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'projects\\_%%'
+ORDER BY 1, 2, 3
+"""
+
+
+def project_schema():
+    with connection.cursor() as cursor:
+        cursor.execute(SCHEMA_SQL)
+        return cursor.fetchall()
+
+
+@pytest.mark.postgresql_only
+def test_a_large_load_restores_every_index_and_foreign_key(annex, monkeypatch):
+    """Big PostgreSQL loads drop foreign keys and secondary indexes for the COPY; all must come back."""
+    monkeypatch.setattr("projects.synthetic.REBUILD_FROM", 1)
+    before = project_schema()
+    assert any("gin_trgm_ops" in row[2] for row in before)
+    assert any("FOREIGN KEY" in row[2] for row in before)
+
+    portfolio_generate(projects=40, seed=4)
+
+    assert project_schema() == before
+    assert synthetic_projects(4).count() == 40
+    # The restored keys hold: an orphan funding row is refused.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Funding.objects.create(project_id=10**9, donor_id=Funding.objects.first().donor_id)
+        connection.check_constraints()
+
+
+@pytest.mark.postgresql_only
+def test_a_failed_large_load_leaves_the_schema_and_data_as_they_were(annex, monkeypatch):
+    monkeypatch.setattr("projects.synthetic.REBUILD_FROM", 1)
+    before, projects_before = project_schema(), Project.objects.count()
+
+    def broken(self, model, fields, rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("projects.synthetic._CopyWriter.insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        portfolio_generate(projects=40, seed=4)
+
+    assert project_schema() == before
+    assert Project.objects.count() == projects_before
