@@ -1,4 +1,5 @@
 """Plumbing shared by every REST endpoint: pagination, strict parameters, JSON errors."""
+import orjson
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Func, IntegerField, QuerySet, Subquery
@@ -8,6 +9,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils import encoders
 
 PAGINATION_PARAMS = ("page", "page_size")
 # DRF's URL_FORMAT_OVERRIDE: ?format=json always works, other formats where a view renders them.
@@ -38,6 +40,24 @@ def _positive_int(request, name: str) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         raise exceptions.ValidationError({name: [f"Give a whole number of at least 1; got {raw[:20]!r}."]})
     return int(raw)
+
+
+class ORJSONRenderer(JSONRenderer):
+    """DRF's JSONRenderer through orjson, several times faster on a page of projects.
+
+    Compact UTF-8, as DRF's defaults. What orjson does not encode the same way (lazy
+    translations, Decimals, sets, and datetimes, which DRF writes with a "Z") goes
+    through DRF's encoder; a request for indented JSON gets DRF's renderer.
+    """
+
+    _default = encoders.JSONEncoder().default
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        return orjson.dumps(data, default=self._default, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS)
 
 
 class _Count(Func):
@@ -175,6 +195,6 @@ class StrictApiMixin:
         response = super().handle_exception(exc)
         renderer = getattr(self.request, "accepted_renderer", None)
         if renderer is not None and renderer.media_type != "application/json":
-            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_renderer = ORJSONRenderer()
             self.request.accepted_media_type = "application/json"
         return response

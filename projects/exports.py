@@ -37,12 +37,12 @@ RELATED = {
         ["c.name"],
     ),
     "donors_json": (
-        ["d.acronym", "d.name", "d.iati_ref", "d.kind"],
+        ["d.acronym", "d.name", "d.iati_ref", "d.kind", "d.id", "CAST(f.amount AS TEXT)", "f.currency"],
         "projects_funding f JOIN donors_donor d ON d.id = f.donor_id WHERE f.project_id = {project}",
         ["d.acronym"],
     ),
     "partners_json": (
-        ["pa.acronym", "pa.name", "pa.iati_ref", "pa.kind", "pp.role"],
+        ["pa.acronym", "pa.name", "pa.iati_ref", "pa.kind", "pp.role", "pa.id"],
         "projects_projectpartner pp JOIN donors_partner pa ON pa.id = pp.partner_id WHERE pp.project_id = {project}",
         ["pp.role", "pa.name"],
     ),
@@ -102,8 +102,8 @@ class ExportRow:
     region_name: str | None
     region_iati_code: str | None
     countries: list  # [code, name]
-    donors: list  # [acronym, name, iati_ref, kind]
-    partners: list  # [acronym, name, iati_ref, kind, role]
+    donors: list  # [acronym, name, iati_ref, kind, id, amount as text or None, currency]
+    partners: list  # [acronym, name, iati_ref, kind, role, id]
     corridors: list  # [origin code, destination code, origin name, destination name]
     objectives: list  # [text]
 
@@ -112,17 +112,31 @@ class ExportRow:
         return ActivityStatus(self.status_code)
 
 
+def with_lists(projects: QuerySet) -> QuerySet:
+    """`projects` annotated with their to-many lists as JSON text (`countries_json`, `donors_json`, ...).
+
+    The API's pages and the exports read related rows this way rather than by prefetching:
+    no model instance per country, funding or partner, and no extra query.
+    """
+    vendor = connection.vendor
+    return projects.annotate(**{
+        name: RawSQL(_json_list_sql(values, source, order, vendor), (), output_field=TextField())
+        for name, (values, source, order) in RELATED.items()
+    })
+
+
+def related_lists(project) -> tuple[list, ...]:
+    """The parsed lists of a project from with_lists(), in RELATED's order."""
+    loads = orjson.loads
+    return tuple(loads(value) if value else [] for value in (getattr(project, name) for name in RELATED))
+
+
 def export_rows(projects: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[ExportRow]:
     """Every project of `projects` (from project_list()/project_visible(): annotated with `status_code`), in its order.
 
     One query whatever the number of projects; streamed through a server-side cursor on PostgreSQL.
     """
-    vendor = connection.vendor
-    annotations = {
-        name: RawSQL(_json_list_sql(values, source, order, vendor), (), output_field=TextField())
-        for name, (values, source, order) in RELATED.items()
-    }
-    rows = projects.annotate(**annotations).values_list(*FIELDS, *annotations).iterator(chunk_size=chunk_size)
+    rows = with_lists(projects).values_list(*FIELDS, *RELATED).iterator(chunk_size=chunk_size)
     loads = orjson.loads
     for row in rows:
         yield ExportRow(*row[:15], *(loads(value) if value else [] for value in row[15:]))

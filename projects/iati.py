@@ -58,7 +58,7 @@ def activity_element(project, *, today=None) -> etree._Element:
     )
     _narrative(activity, "title", project.title)
     _narrative(activity, "description", project.summary or project.title, type="1")
-    for _acronym, name, iati_ref, kind in project.donors:
+    for _acronym, name, iati_ref, kind, *_funding in project.donors:
         _narrative(
             activity, "participating-org", name, ref=iati_ref,
             role=str(OrganisationRole.FUNDING.value), type=OrganisationKind(kind).iati_type,
@@ -67,7 +67,7 @@ def activity_element(project, *, today=None) -> etree._Element:
         activity, "participating-org", settings.IATI_REPORTING_ORG_NAME, ref=settings.IATI_REPORTING_ORG_REF,
         role=str(OrganisationRole.ACCOUNTABLE.value), type=settings.IATI_REPORTING_ORG_TYPE,
     )
-    for _acronym, name, iati_ref, kind, role in project.partners:
+    for _acronym, name, iati_ref, kind, role, _id in project.partners:
         _narrative(
             activity, "participating-org", name, ref=iati_ref,
             role=str(role), type=OrganisationKind(kind).iati_type,

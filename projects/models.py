@@ -168,6 +168,8 @@ class Project(models.Model):
         indexes = [
             # The default order of every list (and its deep pages).
             models.Index(fields=["planned_start", "id"], name="project_planned_start_id_idx"),
+            # The public lists: their page and, as an index-only scan, their count (a third of a seq scan's time).
+            models.Index(fields=["planned_start", "id"], condition=Q(is_published=True), name="project_published_idx"),
             # The effective dates the date filters and orderings compare (ProjectQuerySet.with_dates()).
             models.Index(effective_dates()["effective_start"], name="project_effective_start_idx"),
             models.Index(effective_dates()["effective_end"], name="project_effective_end_idx"),

@@ -1,26 +1,24 @@
 """Read-only REST API for projects: list (JSON, CSV), detail, IATI XML, stats.
 
 Views are thin: project_list() scopes visibility and applies the filters;
-get_queryset() adds the prefetches the serializer, CSV and XML need.
+get_queryset() adds the region and the to-many lists the serializer reads (with_api_lists).
 """
-from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
-from integrations.api import PAGINATION_PARAMS, ApiPagination, StrictApiMixin, error_responses
+from integrations.api import PAGINATION_PARAMS, ApiPagination, ORJSONRenderer, StrictApiMixin, error_responses
 from projects import iati
-from projects.exports import export_rows, projects_csv_stream
+from projects.exports import export_rows, projects_csv_stream, with_lists
 from projects.filters import ProjectFilterSet
-from projects.models import Funding, Objective, Project, ProjectPartner
+from projects.models import Project
 from projects.selectors import STATS_GROUPS, project_list, project_stats, project_visible
 from projects.serializers import ProjectSerializer
-from regions.models import Corridor
 
 FILTER_PARAMS = tuple(ProjectFilterSet.base_filters)
 
@@ -52,15 +50,9 @@ class ProjectSchemaFilterBackend(DjangoFilterBackend):
         return queryset
 
 
-def with_api_prefetch(projects):
-    """What the serializer, CSV and IATI XML read: a fixed number of queries, whatever the page size."""
-    return projects.select_related("region").prefetch_related(
-        "countries",
-        Prefetch("corridors", queryset=Corridor.objects.select_related("origin", "destination")),
-        Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
-        Prefetch("project_partners", queryset=ProjectPartner.objects.select_related("partner")),
-        Prefetch("objectives", queryset=Objective.objects.order_by("order")),
-    )
+def with_api_lists(projects):
+    """What the serializer reads: one query for a page or a project, whatever the page size."""
+    return with_lists(projects.select_related("region"))
 
 
 class ProjectListMixin(StrictApiMixin):
@@ -87,13 +79,13 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
 
     serializer_class = ProjectSerializer
     pagination_class = ApiPagination
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [ORJSONRenderer, CSVRenderer]
     filter_backends = [ProjectSchemaFilterBackend]
     filterset_class = ProjectFilterSet
     queryset = Project.objects.none()  # for the schema; get_queryset() is what runs
 
     def get_queryset(self):
-        return with_api_prefetch(self.filtered_projects())
+        return with_api_lists(self.filtered_projects())
 
     @extend_schema(responses={200: ProjectSerializer(many=True), **error_responses(400, 401, 404, 429)})
     def get(self, request, *args, **kwargs):
@@ -113,7 +105,7 @@ class ProjectDetailView(StrictApiMixin, generics.RetrieveAPIView):
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return with_api_prefetch(project_visible(user=self.request.user))
+        return with_api_lists(project_visible(user=self.request.user))
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=project_pk(self.kwargs["pk"]))

@@ -1,0 +1,74 @@
+"""ProjectSerializer builds its JSON by hand from with_lists(); it must say what DRF's fields would say."""
+import json
+
+import pytest
+from django.db.models import Prefetch
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory
+
+from projects.exports import with_lists
+from projects.models import Funding, Objective, Project, ProjectPartner
+from projects.selectors import project_visible
+from projects.serializers import ProjectSerializer
+from projects.synthetic import portfolio_generate
+from regions.models import Corridor
+
+pytestmark = pytest.mark.django_db
+
+
+def rendered(data):
+    return json.loads(JSONRenderer().render(data))
+
+
+def test_the_hand_built_json_equals_the_declared_fields_for_every_project(annex, officer):
+    # Synthetic projects add what the annex lacks: fundings without an amount, several partner roles.
+    portfolio_generate(projects=60, seed=11)
+    Funding.objects.filter(amount__isnull=False).order_by("pk").update(amount="1234567.5")  # a trailing zero to keep
+    request = APIRequestFactory().get("/api/v1/projects/")
+    request.user = officer
+    context = {"request": request}
+    fast = with_lists(project_visible(user=officer).select_related("region")).order_by("pk")
+    prefetched = (
+        project_visible(user=officer).select_related("region").order_by("pk").prefetch_related(
+            "countries",
+            Prefetch("corridors", queryset=Corridor.objects.select_related("origin", "destination")),
+            Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
+            Prefetch("project_partners", queryset=ProjectPartner.objects.select_related("partner")),
+            Prefetch("objectives", queryset=Objective.objects.order_by("order")),
+        )
+    )
+
+    hand_built = rendered(ProjectSerializer(fast, many=True, context=context).data)
+    by_fields = rendered([
+        serializers.ModelSerializer.to_representation(ProjectSerializer(context=context), project)
+        for project in prefetched
+    ])
+
+    assert len(hand_built) == Project.objects.count() > 80
+    assert hand_built == by_fields
+    donors = [donor for project in hand_built for donor in project["donors"]]
+    assert {"1234567.50", None} <= {donor["amount"] for donor in donors}
+    assert any(len(project["partners"]) > 1 for project in hand_built)
+    assert any(project["corridors"] for project in hand_built)
+
+
+def test_the_orjson_renderer_writes_what_drfs_json_renderer_writes():
+    import datetime
+    from decimal import Decimal
+
+    from django.utils.translation import gettext_lazy
+
+    from integrations.api import ORJSONRenderer
+
+    data = {
+        "count": 2, "next": None, "ok": True,
+        "results": [{"title": "Migración laboral — Côte d'Ivoire", "label": gettext_lazy("Implementation"),
+                     "amount": Decimal("1234.50"), "day": datetime.date(2026, 1, 31),
+                     "at": datetime.datetime(2026, 1, 31, 8, 30, tzinfo=datetime.UTC), "tags": ("a", "b")}],
+        3: "int key",
+    }
+
+    assert ORJSONRenderer().render(data) == JSONRenderer().render(data)
+    indented = ORJSONRenderer().render(data, "application/json; indent=2")
+    assert indented == JSONRenderer().render(data, "application/json; indent=2") and b"\n  " in indented
