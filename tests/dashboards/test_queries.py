@@ -8,9 +8,9 @@ from donors.models import Donor, Partner
 from projects.models import Funding, Project, ProjectPartner
 from regions.models import Corridor, Country, Region
 
-# Figures 4, charts 1 + 1 + 2, timeline 2, table count + page + 2 prefetches,
+# Figures 4, charts 1 + 1 + 1 (per year), timeline 2, table count + page + 2 prefetches,
 # filter panel 7 (regions, global?, countries, donors, partners, corridors).
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 19
 CORRIDOR_QUERIES = 2
 PROJECT_PAGE_QUERIES = 6
 
