@@ -46,7 +46,7 @@ def test_production_settings_values(tmp_path):
     )
     result = _run(["shell", "-c", code], production_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[-2] == "False True True True True ['rest_framework.renderers.JSONRenderer']"
+    assert result.stdout.split("\n")[-2] == "False True True True True ['integrations.api.ORJSONRenderer']"
 
 
 def test_settings_refuse_the_development_secret_key_in_production(tmp_path):
@@ -58,7 +58,12 @@ def test_settings_refuse_the_development_secret_key_in_production(tmp_path):
 
 
 def test_browsable_api_is_off():
-    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] == ["rest_framework.renderers.JSONRenderer"]
+    """JSON only (orjson through DRF's JSONRenderer), never the browsable HTML API."""
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.settings import api_settings
+
+    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] == ["integrations.api.ORJSONRenderer"]
+    assert all(issubclass(renderer, JSONRenderer) for renderer in api_settings.DEFAULT_RENDERER_CLASSES)
 
 
 @pytest.mark.skipif(django.VERSION < (6, 0), reason="Django's content security policy is new in 6.0")
