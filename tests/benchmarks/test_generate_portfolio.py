@@ -139,3 +139,11 @@ def test_a_failed_large_load_leaves_the_schema_and_data_as_they_were(annex, monk
 
     assert project_schema() == before
     assert Project.objects.count() == projects_before
+
+
+def test_command_shows_progress_and_the_indexing_after_the_last_batch(annex):
+    err = io.StringIO()
+    call_command("generate_portfolio", projects=12, seed=2, stdout=io.StringIO(), stderr=err)
+
+    assert "12/12" in err.getvalue()
+    assert "indexing" in err.getvalue()

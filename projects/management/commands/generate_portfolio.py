@@ -16,5 +16,12 @@ class Command(BaseCommand):
         if projects < 0:
             raise CommandError("--projects must be zero or more.")
         with tqdm(total=projects, unit="project", disable=no_progress, file=self.stderr._out) as bar:
-            result = portfolio_generate(projects=projects, seed=seed, progress=bar.update)
+
+            def progress(written: int) -> None:
+                bar.update(written)
+                if bar.n >= projects:
+                    # What follows the last batch (indexes, keys, statistics) takes a while at scale.
+                    bar.set_postfix_str("indexing")
+
+            result = portfolio_generate(projects=projects, seed=seed, progress=progress)
         self.stdout.write(f"generate_portfolio: {result.summary()}")
