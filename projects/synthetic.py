@@ -39,7 +39,8 @@ from regions.models import Corridor, Country
 
 SLUG_PREFIX = "synthetic"
 BATCH_SIZE = 2000
-# From this many projects, PostgreSQL loads run without foreign keys and secondary indexes, restored after.
+# From this many projects (and at least as many as there are), PostgreSQL loads run without foreign
+# keys and secondary indexes, restored after.
 REBUILD_FROM = 10_000
 # Donor i (0-based, by size) gets weight 1 / (i + 1) ** ZIPF_EXPONENT.
 ZIPF_EXPONENT = 1.3
@@ -460,7 +461,7 @@ def _bulk_load_prepare(tables: list[str]) -> list[str]:
     with connection.cursor() as cursor:
         # Run the checks the transaction has deferred so far (new donors'...): ALTER TABLE refuses to wait for them.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's default: its keys are INITIALLY DEFERRED
         cursor.execute(
             """SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
                WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2""",
@@ -515,7 +516,9 @@ def portfolio_generate(
         result.donors_created, result.partners_created, result.corridors_created = reference_data_ensure()
         first = Project.objects.filter(slug__startswith=prefix).count()
         ref = _reference(random.Random(f"portfolio-reference-{seed}"))
-        restore = _bulk_load_prepare(tables) if isinstance(writer, _CopyWriter) and projects >= REBUILD_FROM else []
+        # A rebuild costs in proportion to the whole table: worth it for a big load that at least doubles it.
+        big = projects >= max(REBUILD_FROM, Project.objects.count())
+        restore = _bulk_load_prepare(tables) if isinstance(writer, _CopyWriter) and big else []
         for batch_start in range(first, first + projects, batch_size):
             batch_end = min(batch_start + batch_size, first + projects)
             # One stream per batch: a batch's projects depend only on the seed and their numbers.

@@ -147,3 +147,16 @@ def test_command_shows_progress_and_the_indexing_after_the_last_batch(annex):
 
     assert "12/12" in err.getvalue()
     assert "indexing" in err.getvalue()
+
+
+@pytest.mark.postgresql_only
+def test_a_load_smaller_than_the_table_keeps_the_indexes(annex, monkeypatch):
+    """Rebuilding every index of a big table for a small addition would cost more than it saves."""
+    monkeypatch.setattr("projects.synthetic.REBUILD_FROM", 1)
+    dropped = []
+    monkeypatch.setattr("projects.synthetic._bulk_load_prepare", lambda tables: dropped.append(tables) or [])
+
+    portfolio_generate(projects=10, seed=4)  # 10 added to the annex's 21
+    assert dropped == []
+    portfolio_generate(projects=40, seed=5)  # 40 added to 31
+    assert len(dropped) == 1
