@@ -163,7 +163,6 @@ def project_timeline(projects: QuerySet[Project], *, today: datetime.date, limit
         right = timeline._offset(row["effective_end"] + datetime.timedelta(days=1))
         row["left"] = left
         row["width"] = max(round(right - left, 3), 0.3)
-        row["status_label"] = ActivityStatus(row["status_code"]).label
         row["href"] = href.replace("-slug-", row["slug"])
         row["dates"] = (
             f"{dateformat.format(row['effective_start'], date_format)} – "

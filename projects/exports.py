@@ -125,10 +125,14 @@ def with_lists(projects: QuerySet) -> QuerySet:
     })
 
 
+def _parsed(values) -> tuple[list, ...]:
+    loads = orjson.loads
+    return tuple(loads(value) if value else [] for value in values)
+
+
 def related_lists(project) -> tuple[list, ...]:
     """The parsed lists of a project from with_lists(), in RELATED's order."""
-    loads = orjson.loads
-    return tuple(loads(value) if value else [] for value in (getattr(project, name) for name in RELATED))
+    return _parsed(getattr(project, name) for name in RELATED)
 
 
 def export_rows(projects: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[ExportRow]:
@@ -137,9 +141,8 @@ def export_rows(projects: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[Ex
     One query whatever the number of projects; streamed through a server-side cursor on PostgreSQL.
     """
     rows = with_lists(projects).values_list(*FIELDS, *RELATED).iterator(chunk_size=chunk_size)
-    loads = orjson.loads
     for row in rows:
-        yield ExportRow(*row[:15], *(loads(value) if value else [] for value in row[15:]))
+        yield ExportRow(*row[:len(FIELDS)], *_parsed(row[len(FIELDS):]))
 
 
 class _Echo:
