@@ -58,21 +58,14 @@ def _login(client, user):
     return client
 
 
-@pytest.fixture
-def officer(db):
-    """A programme officer: staff, in the officers' group with model permissions."""
+def _officer(username):
     from django.contrib.auth import get_user_model
 
     from projects.services import officers_group_ensure
 
-    user = get_user_model().objects.create_user("officer1", "officer1@example.org", "pw-officer-1", is_staff=True)
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", f"pw-{username}", is_staff=True)
     user.groups.add(officers_group_ensure())
     return user
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    return _login(client, officer)
 
 
 def _donor_user(username, acronym):
@@ -83,6 +76,46 @@ def _donor_user(username, acronym):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", f"pw-{username}")
     DonorUser.objects.create(user=user, donor=Donor.objects.get(acronym=acronym))
     return user
+
+
+def _token_client(user, name):
+    """An API client sending a fresh integration token of `user`; `.token` and `.secret` are set."""
+    from rest_framework.test import APIClient
+
+    from integrations.services import token_create
+
+    token, secret = token_create(user=user, name=name)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client.token, client.secret = token, secret
+    return client
+
+
+# The personas of DESIGN.md. Every test module uses these rather than making its own users.
+
+
+@pytest.fixture
+def officer(db):
+    """A programme officer: staff, in the officers' group with model permissions."""
+    return _officer("officer1")
+
+
+@pytest.fixture
+def second_officer(db):
+    """Another programme officer, e.g. the one who reviews what the first submitted."""
+    return _officer("officer2")
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    return _login(client, officer)
+
+
+@pytest.fixture
+def second_officer_client(second_officer):
+    from django.test import Client
+
+    return _login(Client(), second_officer)
 
 
 @pytest.fixture
@@ -98,5 +131,37 @@ def donor_user_ec(annex):
 
 
 @pytest.fixture
+def sdc_client(donor_user_sdc):
+    from django.test import Client
+
+    return _login(Client(), donor_user_sdc)
+
+
+@pytest.fixture
+def ec_client(donor_user_ec):
+    from django.test import Client
+
+    return _login(Client(), donor_user_ec)
+
+
+@pytest.fixture
 def anonymous_client(client):
     return client
+
+
+@pytest.fixture
+def sdc_token_client(donor_user_sdc):
+    """The integration persona of donor A: a token of the SDC donor user."""
+    return _token_client(donor_user_sdc, "SDC data warehouse")
+
+
+@pytest.fixture
+def ec_token_client(donor_user_ec):
+    """The integration persona of donor B: a token of the EC donor user."""
+    return _token_client(donor_user_ec, "EC reporting system")
+
+
+@pytest.fixture
+def officer_token_client(officer):
+    """An integration token of a programme officer: sees what staff see."""
+    return _token_client(officer, "Officers' ERP bridge")
