@@ -17,33 +17,20 @@ from dashboards.labels import STATUS_LABELS
 from projects.filters import ProjectFilterSet
 
 PAGE_SIZE = 20
-# The dashboard's own parameters, turned into FilterSet parameters by filter_params().
-YEAR_RANGE = ("year_from", "year_to")
 
 
-def filter_params(query: QueryDict) -> tuple[QueryDict, dict]:
-    """The FilterSet parameters of a dashboard query, and errors in the dashboard's own ones.
+def filter_params(query: QueryDict) -> QueryDict:
+    """The FilterSet parameters of a dashboard query, without empty values.
 
-    The year range is the panel's convenience for two shared filters: running
-    from year A to year B means ending on or after 1 January A and starting on
-    or before 31 December B. Parameters that are neither filters nor the page
-    are dropped, so the CSV link carries exactly the filters shown.
+    Parameters that are neither filters nor the page are dropped, so the CSV link
+    carries exactly the filters shown.
     """
     params = QueryDict(mutable=True)
-    errors = {}
     for name in ProjectFilterSet.base_filters:
         values = [v for v in query.getlist(name) if v.strip()]
         if values:
             params.setlist(name, values)
-    for name, param, suffix in (("year_from", "ends_after", "-01-01"), ("year_to", "starts_before", "-12-31")):
-        value = query.get(name, "").strip()
-        if not value:
-            continue
-        if value.isascii() and value.isdigit() and len(value) == 4:
-            params[param] = value + suffix
-        else:
-            errors[name] = [_("Give a year as four digits, e.g. 2014.")]
-    return params, errors
+    return params
 
 
 def _is_fragment_request(request) -> bool:
@@ -52,7 +39,6 @@ def _is_fragment_request(request) -> bool:
 
 def _panel(request, params, *, fixed_donor=""):
     values = {name: ",".join(params.getlist(name)) for name in params}
-    values.update({name: request.GET.get(name, "") for name in YEAR_RANGE})
     choices = selectors.filter_choices(user=request.user)
     choices["statuses"] = [(value, STATUS_LABELS[int(value)]) for value, _label in choices["statuses"]]
     return {**choices, "values": values, "fixed_donor": fixed_donor}
@@ -60,7 +46,7 @@ def _panel(request, params, *, fixed_donor=""):
 
 def _dashboard_context(request, *, fixed_donor=""):
     today = timezone.localdate()
-    params, errors = filter_params(request.GET)
+    params = filter_params(request.GET)
     if fixed_donor:
         params["donor"] = fixed_donor
     projects, filter_errors = selectors.filtered_projects(user=request.user, params=params, today=today)
@@ -71,7 +57,7 @@ def _dashboard_context(request, *, fixed_donor=""):
     csv_query["format"] = "csv"
     return {
         "today": today,
-        "errors": {**errors, **filter_errors},
+        "errors": filter_errors,
         "panel": _panel(request, params, fixed_donor=fixed_donor),
         "figures": selectors.portfolio_figures(projects, today=today),
         "by_region": selectors.projects_by_region(projects),
@@ -122,14 +108,13 @@ def _api_links(project) -> dict[str, str]:
 
 @require_GET
 def corridors(request):
-    params, errors = filter_params(request.GET)
-    projects, filter_errors = selectors.filtered_projects(user=request.user, params=params)
+    projects, errors = selectors.filtered_projects(user=request.user, params=filter_params(request.GET))
     table = selectors.corridor_table(projects)
     return render(
         request,
         "dashboards/corridors.html",
         {
-            "errors": {**errors, **filter_errors},
+            "errors": errors,
             "corridors": table,
             "matrix": selectors.corridor_matrix(table),
             "flows": selectors.corridor_flows(table),

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 
-from integrations.models import IntegrationToken, token_digest, token_secret_new
+from integrations.models import IntegrationToken
+from integrations.services import token_issue, token_revoke
 
 
 @admin.register(IntegrationToken)
@@ -23,9 +23,7 @@ class IntegrationTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            secret = token_secret_new()
-            obj.digest, obj.hint = token_digest(secret), secret[:10]
-            super().save_model(request, obj, form, change)
+            secret = token_issue(token=obj)
             messages.warning(
                 request,
                 f"The token's secret is {secret} — copy it now: it is stored hashed and will not be shown again.",
@@ -35,5 +33,5 @@ class IntegrationTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        count = sum(token_revoke(token=token) for token in queryset)
         self.message_user(request, f"Revoked {count} token(s).")

@@ -6,13 +6,19 @@ from django.utils import timezone
 from integrations.models import IntegrationToken, token_digest, token_secret_new
 
 
-def token_create(*, user, name: str, expires_at: datetime.datetime | None = None) -> tuple[IntegrationToken, str]:
-    """Create a token for `user`; return it with its secret, which is shown once and never stored."""
+def token_issue(*, token: IntegrationToken) -> str:
+    """Give an unsaved token its secret, validate and save it; return the secret, shown once and never stored."""
     secret = token_secret_new()
-    token = IntegrationToken(user=user, name=name, expires_at=expires_at, digest=token_digest(secret), hint=secret[:10])
+    token.digest, token.hint = token_digest(secret), secret[:10]
     token.full_clean()
     token.save()
-    return token, secret
+    return secret
+
+
+def token_create(*, user, name: str, expires_at: datetime.datetime | None = None) -> tuple[IntegrationToken, str]:
+    """Create a token for `user`; return it with its secret."""
+    token = IntegrationToken(user=user, name=name, expires_at=expires_at)
+    return token, token_issue(token=token)
 
 
 def token_revoke(*, token: IntegrationToken) -> bool:

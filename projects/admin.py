@@ -6,9 +6,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner, running_in_year
 from projects.selectors import funding_totals
-from projects.reminders import deadlines_generate_for_project
 from projects.reminders_admin import DeadlineInline
 from projects.history import project_delete
+from projects.services import project_update
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 
 
@@ -96,19 +96,22 @@ class ProjectAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        """Saved in save_related() with its inlines, through project_update(); a revert saves here."""
+        if getattr(request, "project_revert", False):
+            project_update(project=obj, write=lambda: super(ProjectAdmin, self).save_model(request, obj, form, change))
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Generated deadlines follow the dates and the donors' reporting rules.
-        deadlines_generate_for_project(project=form.instance)
+        def write():
+            super(ProjectAdmin, self).save_model(request, form.instance, form, change)
+            super(ProjectAdmin, self).save_related(request, form, formsets, change)
+
+        project_update(project=form.instance, write=write)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            # A reverted project (or a deleted one saved back) gets its generated deadlines as after an edit.
-            project = Project.objects.filter(pk=object_id).first()
-            if project is not None:
-                deadlines_generate_for_project(project=project)
-        return response
+        # simple-history saves a revert through save_model() and form.save_m2m(), without save_related().
+        request.project_revert = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def delete_model(self, request, obj):
         project_delete(project=obj)  # so that "Deleted projects" can restore it whole

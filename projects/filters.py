@@ -15,6 +15,7 @@ Conventions:
   no DISTINCT is needed.
 - Dates are the effective ones: actual where known, planned otherwise.
 """
+import datetime
 import re
 
 import django_filters
@@ -151,6 +152,17 @@ def _status_codes(value: str) -> int:
     return int(value)
 
 
+class ProjectFilterForm(forms.Form):
+    """Checks across filters: a year range that ends before it starts is an error, not an empty result."""
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("year_from"), cleaned.get("year_to")
+        if first is not None and last is not None and last < first:
+            self.add_error("year_to", f"The range ends before it starts: {int(last)} is before {int(first)}.")
+        return cleaned
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     """Filter a Project queryset; expects `Project.objects.with_status()` (the selector gives it)."""
 
@@ -191,6 +203,12 @@ class ProjectFilterSet(django_filters.FilterSet):
     year = extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})(
         YearFilter(method="filter_year", label="Running at some point in this year.")
     )
+    year_from = extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})(
+        YearFilter(method="filter_year_from", label="Running in this year or later (ends on or after 1 January).")
+    )
+    year_to = extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})(
+        YearFilter(method="filter_year_to", label="Running in this year or earlier (starts on or before 31 December).")
+    )
     starts_after = StrictDateFilter(field_name="effective_start", lookup_expr="gte", label="Starts on or after.")
     starts_before = StrictDateFilter(field_name="effective_start", lookup_expr="lte", label="Starts on or before.")
     ends_after = StrictDateFilter(field_name="effective_end", lookup_expr="gte", label="Ends on or after.")
@@ -213,6 +231,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = []
+        form = ProjectFilterForm
 
     def __init__(self, data=None, queryset=None, *, known_params=None, **kwargs):
         if queryset is None:
@@ -304,6 +323,16 @@ class ProjectFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(running_in_year(int(value)))
+
+    def filter_year_from(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(effective_end__gte=datetime.date(int(value), 1, 1))
+
+    def filter_year_to(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(effective_start__lte=datetime.date(int(value), 12, 31))
 
     def filter_search(self, queryset, name, value):
         # Each word: the ids of projects whose own text matches UNION those with a matching objective.

@@ -1,5 +1,6 @@
-"""Writes that span several models: seeding the annex portfolio and the demo users."""
+"""Writes that span several models: saving a project, seeding the annex portfolio and the demo users."""
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,26 @@ from regions.services import reference_data_ensure
 ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
 OFFICERS_GROUP = "Programme officers"
 OFFICER_APPS = ("projects", "donors", "regions")
+
+
+@transaction.atomic
+def project_update(*, project: Project, write: Callable[[], None] | None = None) -> Project:
+    """Save a project, then bring its generated deadlines in line with its dates and donors.
+
+    Every write path goes through here: the admin's change form and revert, and
+    later imports and API writes. `write` saves the project with what comes with
+    it (the admin's many-to-many fields and inlines); without it the project is
+    validated and saved alone.
+    """
+    from projects.reminders import deadlines_generate_for_project
+
+    if write is None:
+        project.full_clean()
+        project.save()
+    else:
+        write()
+    deadlines_generate_for_project(project=project)
+    return project
 
 
 @dataclass

@@ -58,12 +58,12 @@ def _login(client, user):
     return client
 
 
-def _officer(username):
+def _officer(username, password):
     from django.contrib.auth import get_user_model
 
     from projects.services import officers_group_ensure
 
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", f"pw-{username}", is_staff=True)
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", password, is_staff=True)
     user.groups.add(officers_group_ensure())
     return user
 
@@ -97,13 +97,13 @@ def _token_client(user, name):
 @pytest.fixture
 def officer(db):
     """A programme officer: staff, in the officers' group with model permissions."""
-    return _officer("officer1")
+    return _officer("officer1", "pw-officer-1")
 
 
 @pytest.fixture
 def second_officer(db):
     """Another programme officer, e.g. the one who reviews what the first submitted."""
-    return _officer("officer2")
+    return _officer("officer2", "pw-officer-2")
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_donor_page_shows_the_donors_portfolio(anonymous_client, annex):
     assert anonymous_client.get(reverse("dashboards:donor", args=["NOPE"])).status_code == 404
 
 
-def test_filters_combine_and_the_year_range_uses_the_shared_date_filters(anonymous_client, annex):
+def test_filters_combine_with_the_year_range_of_the_shared_filterset(anonymous_client, annex):
     response = anonymous_client.get("/", {"donor": "SDC", "region": "arab-states", "year_from": "2014", "year_to": "2014"})
     assert listed_slugs(response) == {"middle-east-labour-migration-governance", "arab-states-domestic-workers-advocacy"}
     # Running in 2015 or later excludes the two Arab States projects that ended in 2014.
@@ -84,10 +84,25 @@ def test_bad_filters_are_named_not_crashed(anonymous_client, annex):
     assert "<strong>country</strong>" in body and "<strong>year_from</strong>" in body
 
 
+def test_a_year_range_that_ends_before_it_starts_is_an_error_not_a_result(anonymous_client, annex):
+    response = anonymous_client.get("/", {"year_from": "2016", "year_to": "2012"})
+    assert 'role="alert"' in response.content.decode()
+    assert "<strong>year_to</strong>" in response.content.decode()
+    assert listed_slugs(response) == set()
+
+
+def test_the_api_takes_the_dashboards_year_range(anonymous_client, annex):
+    dashboard = listed_slugs(anonymous_client.get("/", {"year_from": "2015", "year_to": "2016"}))
+    api = anonymous_client.get("/api/v1/projects/", {"year_from": "2015", "year_to": "2016", "page_size": "200"}).json()
+    assert dashboard and {row["slug"] for row in api["results"]} == dashboard
+    bad = anonymous_client.get("/api/v1/projects/", {"year_from": "2016", "year_to": "2012"})
+    assert bad.status_code == 400 and "year_to" in bad.json()
+
+
 def test_csv_link_carries_exactly_the_filters(anonymous_client, annex):
     response = anonymous_client.get("/", {"donor": "SDC", "year_from": "2012", "page": "1", "utm": "x"})
     link = re.search(r'href="(/api/v1/projects/\?[^"]+)"[^>]*data-csv-link', response.content.decode()).group(1)
-    assert link == "/api/v1/projects/?donor=SDC&amp;ends_after=2012-01-01&amp;format=csv"
+    assert link == "/api/v1/projects/?donor=SDC&amp;year_from=2012&amp;format=csv"
 
 
 def test_table_sorts_and_paginates(anonymous_client, annex):
