@@ -25,10 +25,20 @@ postgresql_server = factories.postgresql_proc(
 
 
 def pytest_collection_modifyitems(config, items):
-    """Leave PostgreSQL-only tests out of the SQLite pass; the PostgreSQL pass runs them."""
-    if USES_POSTGRES:
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql_only") is None]
+    """Leave out of a pass what another pass covers.
+
+    PostgreSQL-only tests are left out on SQLite. The test command's second pass
+    (PORTFOLIO_TEST_PASS=second, on SQLite) also leaves out `database_independent`
+    tests: they force their own database or none, so the first pass has run them.
+    """
+    second_pass = os.environ.get("PORTFOLIO_TEST_PASS") == "second"
+
+    def wanted(item):
+        if not USES_POSTGRES and item.get_closest_marker("postgresql_only") is not None:
+            return False
+        return not (second_pass and item.get_closest_marker("database_independent") is not None)
+
+    kept = [item for item in items if wanted(item)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

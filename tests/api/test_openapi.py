@@ -111,6 +111,7 @@ def gunicorn_api(tmp_path_factory):
         log.close()
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("role", ROLES)
 def test_schemathesis_finds_no_failure_against_a_live_server(gunicorn_api, role):
     """`--checks all` with each role's credentials: anonymous, a donor user's token, an officer's token."""

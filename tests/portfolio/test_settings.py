@@ -13,6 +13,7 @@ from portfolio.env import env_bool, env_choice, env_int, env_list
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.database_independent
 def test_env_bool_refuses_values_it_cannot_read(monkeypatch):
     monkeypatch.setenv("FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="FLAG"):
@@ -21,6 +22,7 @@ def test_env_bool_refuses_values_it_cannot_read(monkeypatch):
     assert env_bool("FLAG", False) is True
 
 
+@pytest.mark.database_independent
 def test_env_int_names_the_variable_and_the_limit(monkeypatch):
     monkeypatch.setenv("PORT_X", "abc")
     with pytest.raises(ImproperlyConfigured, match="PORT_X must be an integer"):
@@ -30,6 +32,7 @@ def test_env_int_names_the_variable_and_the_limit(monkeypatch):
         env_int("PORT_X", 1, minimum=1)
 
 
+@pytest.mark.database_independent
 def test_env_list_and_choice(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.org, b.org,,")
     assert env_list("HOSTS", []) == ["a.org", "b.org"]
@@ -46,6 +49,7 @@ def _settings_in_subprocess(env, expression):
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True)
 
 
+@pytest.mark.database_independent
 def test_database_url_selects_postgresql():
     result = _settings_in_subprocess(
         {"DATABASE_URL": "postgres://u:p@db.example:5433/portfolio"}, "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['PORT']"
@@ -53,6 +57,7 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "('django.db.backends.postgresql', 5433)"
 
 
+@pytest.mark.database_independent
 def test_default_is_sqlite_with_tasks_in_process_and_console_email(tmp_path):
     result = _settings_in_subprocess(
         {"PORTFOLIO_VAR_DIR": str(tmp_path)},
@@ -72,16 +77,19 @@ def test_default_is_sqlite_with_tasks_in_process_and_console_email(tmp_path):
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT must be an integer"),
     ],
 )
+@pytest.mark.database_independent
 def test_bad_settings_stop_start_up_with_the_variable_named(env, message):
     result = _settings_in_subprocess(env, "1")
     assert result.returncode != 0
     assert message in result.stderr
 
 
+@pytest.mark.database_independent
 def test_manage_check_is_clean():
     call_command("check", fail_level="WARNING")
 
 
+@pytest.mark.database_independent
 @pytest.mark.django_db
 def test_no_model_change_lacks_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
@@ -89,7 +97,8 @@ def test_no_model_change_lacks_a_migration():
 
 @pytest.mark.django_db
 def test_suite_runs_on_the_database_the_test_command_asked_for():
-    expected = "postgresql" if os.environ.get("PORTFOLIO_TEST_START_POSTGRES") == "1" else connection.vendor
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     assert connection.vendor == expected
     if expected == "postgresql":
         with connection.cursor() as cursor:

@@ -32,12 +32,14 @@ def _run(args, env):
     )
 
 
+@pytest.mark.database_independent
 def test_check_deploy_is_clean_with_production_environment(tmp_path):
     result = _run(["check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.database_independent
 def test_production_settings_values(tmp_path):
     code = (
         "from django.conf import settings as s;"
@@ -49,6 +51,7 @@ def test_production_settings_values(tmp_path):
     assert result.stdout.split("\n")[-2] == "False True True True True ['integrations.api.ORJSONRenderer']"
 
 
+@pytest.mark.database_independent
 def test_settings_refuse_the_development_secret_key_in_production(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
@@ -57,6 +60,7 @@ def test_settings_refuse_the_development_secret_key_in_production(tmp_path):
     assert "Set SECRET_KEY" in result.stderr
 
 
+@pytest.mark.database_independent
 def test_browsable_api_is_off():
     """JSON only (orjson through DRF's JSONRenderer), never the browsable HTML API."""
     from rest_framework.renderers import JSONRenderer
