@@ -107,7 +107,7 @@ def _project(row) -> dict:
     status = ActivityStatus(row[5])
     return {
         "id": row[0], "slug": row[1], "title": row[2], "short_name": row[3], "summary": row[4],
-        "status": {"code": status.value, "label": status.label}, "scope": row[6],
+        "status": {"code": status.value, "label": str(status.label)}, "scope": row[6],
         "region": {"code": row[7], "name": row[8]} if row[7] else None,
         "planned_start": row[9], "planned_end": row[10], "actual_start": row[11], "actual_end": row[12],
         "countries": row[13], "donors": row[14], "partners": row[15], "corridors": row[16], "objectives": row[17],
@@ -165,7 +165,7 @@ def project_csv(request):
             while rows := cursor.fetchmany(2000):
                 for row in rows:
                     status = ActivityStatus(row[4])
-                    yield writer.writerow([*row[:4], status.value, status.label, *row[5:]])
+                    yield writer.writerow([*row[:4], status.value, str(status.label), *row[5:]])
         finally:
             cursor.close()
 

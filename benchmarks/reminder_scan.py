@@ -17,12 +17,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from projects.models import Deadline  # noqa: E402
-from projects.reminders import reminders_schedule  # noqa: E402
+from deadlines.models import Deadline  # noqa: E402
+from deadlines.selectors import deadlines_to_remind  # noqa: E402
+from deadlines.services import reminders_schedule  # noqa: E402
 
 TODAY = datetime.date.today()
 
@@ -32,11 +32,8 @@ class Rollback(Exception):
 
 
 def main() -> None:
-    offsets = settings.REMINDER_OFFSETS
-    earliest = TODAY - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS + max(offsets))
-    latest = TODAY - datetime.timedelta(days=min(offsets))
     deadlines = Deadline.objects.count()
-    in_window = Deadline.objects.open().filter(due_on__range=(earliest, latest)).count()
+    in_window = deadlines_to_remind(today=TODAY).count()
     try:
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()

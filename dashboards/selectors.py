@@ -15,7 +15,8 @@ from django.utils import dateformat, formats
 from django.utils.translation import gettext
 
 from donors.models import Donor, Partner
-from projects.models import ActivityStatus, Deadline, DeadlineState, Funding, Project, ProjectPartner
+from deadlines.models import Deadline
+from projects.models import ActivityStatus, Funding, Project, ProjectPartner
 from projects.selectors import project_list, project_visible
 from regions.models import Corridor, Country, Region
 
@@ -164,6 +165,7 @@ def project_timeline(projects: QuerySet[Project], *, today: datetime.date, limit
         row["left"] = left
         row["width"] = max(round(right - left, 3), 0.3)
         row["href"] = href.replace("-slug-", row["slug"])
+        row["status_label"] = ActivityStatus(row["status_code"]).label
         row["dates"] = (
             f"{dateformat.format(row['effective_start'], date_format)} – "
             f"{dateformat.format(row['effective_end'], date_format)}"
@@ -299,35 +301,9 @@ def project_for_user(*, user, key: str) -> Project | None:
     )
 
 
-def deadlines_for_user(*, user, project: Project | None = None, donor: Donor | None = None) -> QuerySet[Deadline] | None:
-    """Deadlines `user` may read, of one project or of one donor's projects; None if none are theirs to see.
-
-    A donor user reads the deadlines of the visible projects its own donor
-    funds, and nothing of another donor; officers read all; anonymous nothing.
-    """
-    if not user.is_authenticated:
-        return None
-    own = user_donor(user)
-    if user.is_staff:
-        scope = donor
-    elif own is not None and (donor is None or donor.pk == own.pk):
-        scope = own
-    else:
-        return None
-    deadlines = Deadline.objects.filter(project__in=project_visible(user=user).order_by().values("pk"))
-    if scope is not None:
-        deadlines = deadlines.of_donor(scope.pk)
-    if project is not None:
-        # project_for_user() prefetched the fundings: no query here.
-        if scope is not None and all(funding.donor_id != scope.pk for funding in project.fundings.all()):
-            return None
-        deadlines = deadlines.filter(project=project)
-    return deadlines.select_related("project").order_by("due_on", "id")
-
-
 def deadlines_next(deadlines: QuerySet[Deadline], *, limit: int = 5) -> list[Deadline]:
-    """The first open deadlines (overdue ones first, as they are the earliest)."""
-    return list(deadlines.filter(state=DeadlineState.OPEN)[:limit])
+    """The first open deadlines of deadlines_readable_by() (overdue ones first, as they are the earliest)."""
+    return list(deadlines.open()[:limit])
 
 
 def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dashboards import selectors
-from dashboards.labels import STATUS_LABELS
+from deadlines.selectors import deadlines_readable_by
 from projects.filters import ProjectFilterSet
 
 PAGE_SIZE = 20
@@ -39,9 +39,7 @@ def _is_fragment_request(request) -> bool:
 
 def _panel(request, params, *, fixed_donor=""):
     values = {name: ",".join(params.getlist(name)) for name in params}
-    choices = selectors.filter_choices(user=request.user)
-    choices["statuses"] = [(value, STATUS_LABELS[int(value)]) for value, _label in choices["statuses"]]
-    return {**choices, "values": values, "fixed_donor": fixed_donor}
+    return {**selectors.filter_choices(user=request.user), "values": values, "fixed_donor": fixed_donor}
 
 
 def _dashboard_context(request, *, fixed_donor=""):
@@ -92,7 +90,7 @@ def project_detail(request, key):
             "project": project,
             "status": project.status_on(today),
             "today": today,
-            "deadlines": selectors.deadlines_for_user(user=request.user, project=project),
+            "deadlines": deadlines_readable_by(user=request.user, project=project),
             **_api_links(project),
         },
     )
@@ -131,7 +129,7 @@ def donor_detail(request, acronym):
     context = _dashboard_context(request, fixed_donor=donor.acronym)
     if _is_fragment_request(request):
         return render(request, "dashboards/_results.html", context)
-    deadlines = selectors.deadlines_for_user(user=request.user, donor=donor)
+    deadlines = deadlines_readable_by(user=request.user, donor=donor)
     context.update(
         donor=donor,
         deadlines=deadlines,
@@ -145,7 +143,7 @@ def donor_detail(request, acronym):
 def donor_reporting(request, acronym):
     """A donor's reporting deadlines: a 404 to everyone but its own users and officers."""
     donor = selectors.donor_get(acronym=acronym)
-    deadlines = selectors.deadlines_for_user(user=request.user, donor=donor) if donor else None
+    deadlines = deadlines_readable_by(user=request.user, donor=donor) if donor else None
     if deadlines is None:
         raise Http404(_("No such page."))
     return render(

@@ -145,7 +145,7 @@ class DonorUser(models.Model):
 
 
 class ReportKind(models.TextChoices):
-    """The reports a donor asks for; the values are also projects.DeadlineKind values."""
+    """The reports a donor asks for; the values are also deadlines.DeadlineKind values."""
 
     PROGRESS_REPORT = "progress-report", "Progress report"
     FINANCIAL_REPORT = "financial-report", "Financial report"

@@ -26,7 +26,7 @@ def check_api_settings(app_configs, **kwargs):
         ))
     for scope, rate in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].items():
         if rate is not None and not THROTTLE_RATE_RE.fullmatch(rate):
-            variable = {"anon": "API_THROTTLE_ANON", "token": "API_THROTTLE_TOKEN"}.get(scope, scope)
+            variable = {"anon": "API_THROTTLE_ANON", "token": "API_THROTTLE_TOKEN", "user": "API_THROTTLE_USER"}.get(scope, scope)
             errors.append(Error(
                 f"{variable} is {rate!r}; give a rate as <number>/<second|minute|hour|day>, e.g. 120/minute.",
                 id="portfolio.E002",

@@ -5,6 +5,7 @@ the console); a deployment switches to PostgreSQL, Redis and SMTP through
 environment variables. See README.md for the list.
 """
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django
@@ -32,15 +33,19 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "portfolio",
     "regions",
     "donors",
     "projects",
+    "deadlines",
+    "iati",
     "dashboards",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "integrations",
+    "api",
     "simple_history",
     "axes",
 ]
@@ -80,11 +85,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Reverse proxies in front of the app that append the caller's address to X-Forwarded-For:
+# 0 (default) reads REMOTE_ADDR only and ignores X-Forwarded-For, which anyone can send;
+# 1 behind the compose proxy. The API throttles and the login lockouts use the same address.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "integrations.throttling.client_address"
+
 # Request size limits: larger bodies get a 400 before any view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)  # bytes, 2.5 MiB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000, minimum=100)  # the admin's inlines
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
+FILE_UPLOAD_MAX_SIZE = env_int("FILE_UPLOAD_MAX_SIZE", 20_971_520, minimum=1024)  # bytes per file, 20 MiB
+FILE_UPLOAD_HANDLERS = [
+    "portfolio.uploads.FileSizeLimitHandler",  # first: refuses a file over the cap while it streams in
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Audit history (django-simple-history): the admin history page can revert.
 SIMPLE_HISTORY_REVERT_DISABLED = False
@@ -107,6 +124,30 @@ TEMPLATES = [
         },
     },
 ]
+
+# Cache: holds the API throttle counters, so every web process must share it (a per-process
+# memory cache would give each gunicorn worker its own buckets). Embedded default: a file
+# cache under PORTFOLIO_VAR_DIR; a deployment sets CACHE_URL=redis://host:6379/1.
+CACHE_URL = env_str("CACHE_URL", "")
+_cache_url = urlsplit(CACHE_URL)
+if not CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+elif _cache_url.scheme in {"redis", "rediss"} and _cache_url.hostname:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A cache that does not answer fails the request in seconds instead of holding a worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+elif _cache_url.scheme == "file" and not _cache_url.netloc and _cache_url.path.startswith("/"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": _cache_url.path}}
+else:  # the URL may hold a password: name the scheme only
+    raise ImproperlyConfigured(
+        "CACHE_URL must be redis://host:port/db, rediss://... or file:///absolute/path "
+        f"(a cache every web process shares); got a {_cache_url.scheme or 'scheme-less'} URL."
+    )
 
 # Database: a SQLite file unless DATABASE_URL names another (postgres://...).
 DATABASE_URL = env_str("DATABASE_URL", "")
@@ -190,7 +231,7 @@ REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum
 REMINDER_SCAN_HOUR = env_int("REMINDER_SCAN_HOUR", 6, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reminders-daily": {
-        "task": "projects.tasks.reminders_scan",
+        "task": "deadlines.tasks.reminders_scan",
         "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=0),
     },
 }
@@ -209,17 +250,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["integrations.api.ORJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "integrations.throttling.AnonymousThrottle",
         "integrations.throttling.IntegrationTokenThrottle",
+        "integrations.throttling.UserSessionThrottle",
     ],
     # "<number>/<second|minute|hour|day>"; raise them for load tests, never remove them in production.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "token": env_str("API_THROTTLE_TOKEN", "1200/minute"),
+        "user": env_str("API_THROTTLE_USER", "600/minute"),  # signed-in non-staff sessions (donor users)
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,  # the anonymous throttle's client address; see TRUSTED_PROXIES
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -274,3 +318,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_HTTPONLY = True  # read by the server only (LocaleMiddleware)
+    LANGUAGE_COOKIE_SAMESITE = "Lax"

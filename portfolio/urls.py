@@ -4,7 +4,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portfolio.health import healthz
-from projects import calendar
 
 admin.site.site_header = "Portfolio administration"
 admin.site.site_title = "Portfolio"
@@ -13,12 +12,11 @@ admin.site.index_title = "Technical-cooperation portfolio"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("projects.api_urls", namespace="api")),
+    path("api/v1/", include("api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from /api/docs/?script=: no inline script for the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("calendar/", calendar.calendar_link, name="calendar-link"),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
+    path("calendar/", include("deadlines.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dashboards.urls")),
 ]

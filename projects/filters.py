@@ -29,10 +29,13 @@ from projects.models import ActivityStatus, Funding, Objective, Project, Project
 COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
 CORRIDOR_RE = re.compile(r"([A-Za-z]{2})-([A-Za-z]{2})")
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+YEAR_RE = re.compile(r"[0-9]{4}")
 GLOBAL = "global"
 MAX_VALUES = 200
 MAX_LENGTH = 400  # of a parameter's value, and of each item in a list
 MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_WORDS = 8
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
 ORDERING_FIELDS = {
@@ -54,6 +57,9 @@ class ListWidget(forms.TextInput):
 
     def value_from_datadict(self, data, files, name):
         raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        too_long = [str(item) for item in raw if item is not None and len(str(item)) > MAX_LENGTH]
+        if too_long:
+            return too_long[:1]  # ListField refuses it, as the schema's maxLength says
         values = []
         for item in raw:
             if item is None:
@@ -114,8 +120,15 @@ def _list_filter(method, *, pattern, hint, normalise=str, label=""):
 
 
 class StrictDateField(forms.DateField):
+    """YYYY-MM-DD exactly: strptime alone would take 2015-1-1 and other digits than ASCII ones."""
+
     input_formats = ["%Y-%m-%d"]
     default_error_messages = {"invalid": "Give a date as YYYY-MM-DD, e.g. 2015-06-30."}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not DATE_RE.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class StrictDateFilter(django_filters.DateFilter):
@@ -123,15 +136,41 @@ class StrictDateFilter(django_filters.DateFilter):
 
 
 class YearField(forms.IntegerField):
+    """Four ASCII digits: IntegerField alone would take 2015.0 and full-width digits."""
+
     default_error_messages = {"invalid": f"Give a year as four digits, between {YEAR_MIN} and {YEAR_MAX}."}
 
     def __init__(self, **kwargs):
         kwargs.update(min_value=YEAR_MIN, max_value=YEAR_MAX)
         super().__init__(**kwargs)
 
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not YEAR_RE.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 class YearFilter(django_filters.NumberFilter):
     field_class = YearField
+
+
+class SearchField(forms.CharField):
+    """Search text as the words to look for: repeated words, and words another word contains, are dropped."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if "\x00" in text:
+            raise ValidationError("Give text without NUL characters.", code="invalid")
+        words = list(dict.fromkeys(word.lower() for word in text.split()))
+        # A project containing "migration" contains "migra": only the longer word needs a search.
+        words = [w for w in words if not any(w != other and w in other for other in words)]
+        if len(words) > MAX_SEARCH_WORDS:
+            raise ValidationError(f"Give at most {MAX_SEARCH_WORDS} different words.", code="too_many")
+        return " ".join(words)
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
 
 
 class OrderingField(ListField):
@@ -216,9 +255,10 @@ class ProjectFilterSet(django_filters.FilterSet):
     search = extend_schema_field(
         {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_LENGTH, "pattern": r"^[^\x00]*$"}
     )(
-        django_filters.CharFilter(
+        SearchFilter(
             method="filter_search", max_length=MAX_SEARCH_LENGTH,
-            label="Words that must all appear in the title, short name, summary or objectives.",
+            label=f"Words (at most {MAX_SEARCH_WORDS}) that must all appear in the title, short name, summary "
+            "or objectives.",
         )
     )
     ordering = extend_schema_field(
@@ -242,9 +282,14 @@ class ProjectFilterSet(django_filters.FilterSet):
             allowed = set(self.filters) | set(known_params)
             self.unknown_params = sorted(key for key in data.keys() if key not in allowed)
         self.known_params = sorted(set(self.filters) | set(known_params or ()))
+        # A parameter that takes one value is refused when given twice, rather than read from its last copy.
+        self.repeated_params = sorted(
+            name for name, f in self.filters.items()
+            if not isinstance(f, ListFilter) and hasattr(data, "getlist") and len(data.getlist(name)) > 1
+        )
 
     def is_valid(self):
-        return super().is_valid() and not self.unknown_params
+        return super().is_valid() and not self.unknown_params and not self.repeated_params
 
     @property
     def errors(self):
@@ -252,6 +297,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         errors = {name: list(messages) for name, messages in self.form.errors.items()}
         for name in self.unknown_params:
             errors[name[:100]] = [f"Unknown parameter. Allowed parameters: {', '.join(self.known_params)}."]
+        for name in self.repeated_params:
+            errors.setdefault(name, []).append("Give this parameter once; it takes a single value.")
         return errors
 
     @property

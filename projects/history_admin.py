@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from projects.history import RestoreError, deleted_projects, project_restore
 from projects.models import Project
@@ -52,4 +53,5 @@ class DeletedProjectAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
         if restored:
             names = ", ".join(str(project) for project in restored)
-            self.message_user(request, f"{len(restored)} projects restored: {names}.", messages.SUCCESS)
+            message = ngettext("%(count)d project restored: %(names)s.", "%(count)d projects restored: %(names)s.", len(restored))
+            self.message_user(request, message % {"count": len(restored), "names": names}, messages.SUCCESS)

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # After its end a project stays in IATI "Finalisation" this long, then "Closed".
@@ -16,12 +18,12 @@ FINALISATION_PERIOD = datetime.timedelta(days=180)
 class ActivityStatus(models.IntegerChoices):
     """IATI ActivityStatus codelist."""
 
-    PIPELINE = 1, "Pipeline/identification"
-    IMPLEMENTATION = 2, "Implementation"
-    FINALISATION = 3, "Finalisation"
-    CLOSED = 4, "Closed"
-    CANCELLED = 5, "Cancelled"
-    SUSPENDED = 6, "Suspended"
+    PIPELINE = 1, _("Pipeline/identification")
+    IMPLEMENTATION = 2, _("Implementation")
+    FINALISATION = 3, _("Finalisation")
+    CLOSED = 4, _("Closed")
+    CANCELLED = 5, _("Cancelled")
+    SUSPENDED = 6, _("Suspended")
 
 
 class StatusOverride(models.IntegerChoices):
@@ -32,19 +34,19 @@ class StatusOverride(models.IntegerChoices):
 
 
 class Scope(models.TextChoices):
-    NATIONAL = "national", "National"
-    MULTI_COUNTRY = "multi-country", "Multi-country"
-    REGIONAL = "regional", "Regional"
-    GLOBAL = "global", "Global"
+    NATIONAL = "national", _("National")
+    MULTI_COUNTRY = "multi-country", _("Multi-country")
+    REGIONAL = "regional", _("Regional")
+    GLOBAL = "global", _("Global")
 
 
 class OrganisationRole(models.IntegerChoices):
     """IATI OrganisationRole codelist."""
 
-    FUNDING = 1, "Funding"
-    ACCOUNTABLE = 2, "Accountable"
-    EXTENDING = 3, "Extending"
-    IMPLEMENTING = 4, "Implementing"
+    FUNDING = 1, _("Funding")
+    ACCOUNTABLE = 2, _("Accountable")
+    EXTENDING = 3, _("Extending")
+    IMPLEMENTING = 4, _("Implementing")
 
 
 def derive_status(*, start, end, override, today) -> int:
@@ -108,6 +110,16 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
+# Kept by name: projects.services records one history entry per save of a project with its inlines.
+PROJECT_HISTORY = HistoricalRecords(
+    excluded_fields=["updated_at"], m2m_fields=["countries", "corridors"],
+    # What the save changed, inlines included (the admin's change message); long, so text.
+    history_change_reason_field=models.TextField(null=True),
+    # The admin lists only deleted projects under this model (projects.history_admin).
+    verbose_name_plural="deleted projects",
+)
+
+
 class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -147,7 +159,7 @@ class Project(models.Model):
 
     objects = ProjectManager()
     # Countries and corridors are tracked too, so a deleted project comes back whole.
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["countries", "corridors"])
+    history = PROJECT_HISTORY
 
     class Meta:
         ordering = ["planned_start", "id"]
@@ -181,6 +193,9 @@ class Project(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def get_absolute_url(self):
+        return reverse("dashboards:project", args=[self.slug])
+
     def clean(self):
         errors = {}
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
@@ -208,6 +223,16 @@ class Project(models.Model):
     @property
     def status(self) -> ActivityStatus:
         return self.status_on(timezone.localdate())
+
+    @property
+    def listed_status(self) -> ActivityStatus:
+        """The status the list query annotated (`status_code`, one `today` for the whole page), else today's."""
+        code = getattr(self, "status_code", None)
+        return ActivityStatus(code) if code is not None else self.status
+
+
+# Above any order an officer types: objectives wait there while a save reorders them (unique per project).
+OBJECTIVE_ORDER_PARKING = 30000
 
 
 class ObjectiveManager(models.Manager):
@@ -322,224 +347,6 @@ class ProjectPartner(models.Model):
     natural_key.dependencies = ["projects.project", "donors.partner"]
 
 
-class DeadlineKind(models.TextChoices):
-    PROGRESS_REPORT = "progress-report", "Progress report"
-    FINANCIAL_REPORT = "financial-report", "Financial report"
-    FINAL_REPORT = "final-report", "Final report"
-    MIDTERM_EVALUATION = "mid-term-evaluation", "Mid-term evaluation"
-    PROJECT_START = "project-start", "Project start"
-    PROJECT_END = "project-end", "Project end"
-    OTHER = "other", "Other"
-
-
-class DeadlineState(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    WAIVED = "waived", "Waived"
-
-
-class DeadlineQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state=DeadlineState.OPEN)
-
-    def of_donor(self, donor_id: int):
-        """What a donor may read: on projects it funds, the project's own dates and the reports owed to it.
-
-        A co-funder never sees the reports owed to another donor. EXISTS, not a
-        join, so a project funded twice does not list its deadlines twice.
-        """
-        from projects.models import Funding
-
-        funded = Funding.objects.filter(project_id=models.OuterRef("project_id"), donor_id=donor_id)
-        return self.filter(models.Exists(funded)).filter(Q(donor__isnull=True) | Q(donor_id=donor_id))
-
-    def for_user(self, user):
-        """The deadlines a person answers for: theirs, or their projects' unowned ones.
-
-        A donor user gets its donor's deadlines (see of_donor).
-        """
-        link = getattr(user, "donor_link", None) if user.is_authenticated else None
-        if link is not None:
-            return self.of_donor(link.donor_id)
-        return self.filter(Q(owner=user) | Q(owner__isnull=True, project__responsible_officer=user))
-
-
-class Deadline(models.Model):
-    """A date a project must meet: a report, an evaluation, its start or end.
-
-    Generated deadlines carry a `generation_key` that names the rule or date they
-    come from, unique per project, so regeneration updates rather than duplicates.
-    Deadlines officers add by hand have an empty key and are never touched by it.
-    """
-
-    project = models.ForeignKey(Project, models.CASCADE, related_name="deadlines")
-    kind = models.CharField(max_length=30, choices=DeadlineKind.choices, default=DeadlineKind.OTHER)
-    title = models.CharField(max_length=200, blank=True, help_text="Optional; the kind is shown when empty.")
-    due_on = models.DateField("due")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="deadlines",
-        limit_choices_to={"is_staff": True},
-        help_text="A programme officer. Empty: the project's responsible officer, else every programme officer, is reminded.",
-    )
-    donor = models.ForeignKey(
-        "donors.Donor", models.CASCADE, null=True, blank=True, related_name="deadlines",
-        help_text="The donor a report is owed to; empty for the project's own dates. Only that donor's users see it.",
-    )
-    state = models.CharField(max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    generation_key = models.CharField(
-        max_length=100, blank=True, editable=False, help_text="Set on generated deadlines; empty for manual ones."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = DeadlineQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project", "generation_key"], condition=~Q(generation_key=""),
-                name="deadline_unique_generation_key",
-            ),
-            models.CheckConstraint(condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"),
-            models.CheckConstraint(condition=Q(state__in=DeadlineState.values), name="deadline_state_valid"),
-        ]
-        indexes = [
-            # The reminder scan reads open deadlines by due date.
-            models.Index(fields=["due_on"], condition=Q(state="open"), name="deadline_open_due_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.project}: {self.label} due {self.due_on:%Y-%m-%d}"
-
-    def clean(self):
-        if self.owner_id and not self.owner.is_staff:
-            raise ValidationError({"owner": "The owner must be a programme officer (staff)."})
-
-    @property
-    def label(self) -> str:
-        return self.title or self.get_kind_display()
-
-    @property
-    def is_generated(self) -> bool:
-        return bool(self.generation_key)
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == DeadlineState.OPEN
-
-    def close(self, *, state: str, user, now: datetime.datetime | None = None) -> None:
-        """Mark done or waived, recording who and when (unsaved)."""
-        if state not in (DeadlineState.DONE, DeadlineState.WAIVED):
-            raise ValueError(f"cannot close a deadline as {state!r}")
-        self.state = state
-        self.closed_by = user
-        self.closed_at = now or timezone.now()
-
-    def reopen(self) -> None:
-        self.state = DeadlineState.OPEN
-        self.closed_by = None
-        self.closed_at = None
-
-
-class ReminderDigest(models.Model):
-    """One e-mail to one person listing the reminders of one run: what is claimed and sent.
-
-    The Message-ID is fixed when the digest is made, so every attempt to send it
-    carries the same one. A sender claims the digest with a conditional UPDATE
-    (`claimed_at`) and marks it sent right after the SMTP server accepts it.
-    """
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminder_digests")
-    email = models.EmailField(help_text="The address at the time the digest was made.")
-    run_on = models.DateField(help_text="The day of the scan that made it.")
-    message_id = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "reminder e-mail"
-        indexes = [
-            # The scan re-queues digests that are neither sent nor failed.
-            models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True, failed_at__isnull=True),
-                name="reminderdigest_pending_idx",
-            ),
-        ]
-
-    def __str__(self):
-        return f"to {self.email} on {self.run_on:%Y-%m-%d}"
-
-    @property
-    def status(self) -> str:
-        if self.sent_at:
-            return "sent"
-        if self.failed_at:
-            return "failed"
-        if self.attempts:
-            return "retrying"
-        return "pending"
-
-
-class Reminder(models.Model):
-    """The outbox row: one reminder of a deadline, at one offset, to one person.
-
-    Unique in the database per (deadline, due date, offset, recipient), so a scan
-    that runs twice, or two scans at once, cannot make it twice; a deadline that
-    moves gets reminders for its new date. It goes out in one ReminderDigest.
-    """
-
-    deadline = models.ForeignKey(Deadline, models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminders")
-    due_on = models.DateField(help_text="The deadline's due date the reminder was for.")
-    offset_days = models.SmallIntegerField(help_text="Days relative to the due date; negative is before.")
-    digest = models.ForeignKey(ReminderDigest, models.SET_NULL, null=True, blank=True, related_name="reminders")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["deadline", "due_on", "offset_days"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["deadline", "due_on", "offset_days", "recipient"], name="reminder_unique_offset_recipient"
-            ),
-        ]
-        indexes = [
-            # The scan bundles reminders that are in no digest yet.
-            models.Index(fields=["recipient"], condition=Q(digest__isnull=True), name="reminder_unbundled_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.deadline} ({self.offset_label})"
-
-    @property
-    def offset_label(self) -> str:
-        if self.offset_days < 0:
-            return f"{-self.offset_days} days before"
-        if self.offset_days > 0:
-            return f"{self.offset_days} days after"
-        return "on the day"
-
-
-class CalendarFeed(models.Model):
-    """A person's secret calendar URL; only a hash of its token is stored."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_feed")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "calendar feed"
-
-    def __str__(self):
-        return f"calendar feed of {self.user}"
+# The delete confirmation lists a project's country and corridor links by these names.
+Project.countries.through.__str__ = lambda link: f"Country: {link.country}"
+Project.corridors.through.__str__ = lambda link: f"Corridor: {link.corridor}"

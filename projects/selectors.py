@@ -1,8 +1,12 @@
 import datetime
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
+import orjson
+from django.db import connection
+from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum, TextField
+from django.db.models.expressions import RawSQL
 
 from projects.filters import ProjectFilterSet
 from projects.models import ActivityStatus, Funding, Project, effective_dates, running_in_year
@@ -159,3 +163,218 @@ def _stats_by_year(base, fundings):
         for year in years
         if counts[f"y{year}"]
     ]
+
+
+# The list query: a project's columns and its to-many lists in one row, read by name.
+#
+# The API's pages, the CSV and the IATI XML read a project's countries, donors, partners,
+# corridors and objectives from JSON arrays that correlated subqueries aggregate in the
+# project's own row: one query for a page or a whole export, no model instance per related
+# row. Each list has a typed shape (a NamedTuple, or plain strings), built once when the
+# JSON is parsed; the SQL select list is derived from the shape's fields, so reordering
+# either cannot change what a field means to a distant reader.
+
+
+class CountryItem(NamedTuple):
+    code: str
+    name: str
+
+
+class DonorItem(NamedTuple):
+    """A donor as it funds the project (one Funding row)."""
+
+    acronym: str
+    name: str
+    iati_ref: str
+    kind: str
+    id: int
+    amount: str | None  # the exact decimal as text (SQLite drops trailing zeros); None when not known
+    currency: str
+
+
+class PartnerItem(NamedTuple):
+    """A partner in its role on the project (one ProjectPartner row)."""
+
+    acronym: str
+    name: str
+    iati_ref: str
+    kind: str
+    role: int  # OrganisationRole
+    id: int
+
+
+class CorridorItem(NamedTuple):
+    origin_code: str
+    destination_code: str
+    origin_name: str
+    destination_name: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.origin_code}-{self.destination_code}"
+
+
+@dataclass(frozen=True)
+class RelatedList:
+    """How one to-many list is aggregated: the SQL of each field of `item`, its rows, their order.
+
+    `columns` maps each field of the `item` NamedTuple to its SQL expression; `item=str`
+    takes one column and gives a plain list of strings. `source` is
+    `FROM`-clause SQL with `{project}` for the outer project's id.
+    """
+
+    item: type
+    columns: dict[str, str]
+    source: str
+    order: tuple[str, ...]
+
+    def __post_init__(self):
+        matches = len(self.columns) == 1 if self.item is str else set(self.columns) == set(self.item._fields)
+        if not matches:
+            raise TypeError(f"columns {sorted(self.columns)} do not match the fields of {self.item.__name__}")
+
+    @property
+    def values(self) -> list[str]:
+        """The SQL expressions, in the order of the item's fields."""
+        return list(self.columns.values()) if self.item is str else [self.columns[f] for f in self.item._fields]
+
+    def parse(self, text: str | None) -> list:
+        if not text:
+            return []
+        rows = orjson.loads(text)
+        if self.item is str:
+            return rows
+        make = self.item._make
+        return [make(row) for row in rows]
+
+
+# In the order the API has always given them: Country and Corridor Meta ordering, fundings by
+# donor acronym, ProjectPartner Meta ordering, objectives by their order.
+RELATED_LISTS: dict[str, RelatedList] = {
+    "countries": RelatedList(
+        CountryItem,
+        {"code": "c.code", "name": "c.name"},
+        "projects_project_countries pc JOIN regions_country c ON c.id = pc.country_id WHERE pc.project_id = {project}",
+        ("c.name",),
+    ),
+    "donors": RelatedList(
+        DonorItem,
+        {"acronym": "d.acronym", "name": "d.name", "iati_ref": "d.iati_ref", "kind": "d.kind", "id": "d.id",
+         "amount": "CAST(f.amount AS TEXT)", "currency": "f.currency"},
+        "projects_funding f JOIN donors_donor d ON d.id = f.donor_id WHERE f.project_id = {project}",
+        ("d.acronym",),
+    ),
+    "partners": RelatedList(
+        PartnerItem,
+        {"acronym": "pa.acronym", "name": "pa.name", "iati_ref": "pa.iati_ref", "kind": "pa.kind", "role": "pp.role",
+         "id": "pa.id"},
+        "projects_projectpartner pp JOIN donors_partner pa ON pa.id = pp.partner_id WHERE pp.project_id = {project}",
+        ("pp.role", "pa.name"),
+    ),
+    "corridors": RelatedList(
+        CorridorItem,
+        {"origin_code": "o.code", "destination_code": "de.code", "origin_name": "o.name", "destination_name": "de.name"},
+        "projects_project_corridors pco JOIN regions_corridor co ON co.id = pco.corridor_id"
+        " JOIN regions_country o ON o.id = co.origin_id JOIN regions_country de ON de.id = co.destination_id"
+        " WHERE pco.project_id = {project}",
+        ("o.name", "de.name"),
+    ),
+    "objectives": RelatedList(
+        str, {"text": "ob.text"}, "projects_objective ob WHERE ob.project_id = {project}", ('ob."order"',)
+    ),
+}
+
+
+def _json_list_sql(related: RelatedList, vendor: str) -> str:
+    """A correlated subquery giving the related rows as JSON text: an array of arrays (of strings for `str`)."""
+    source = related.source.format(project='"projects_project"."id"')
+    order = ", ".join(related.order)
+    if vendor == "postgresql":
+        value = related.values[0] if related.item is str else f"json_build_array({', '.join(related.values)})"
+        return f"COALESCE((SELECT json_agg({value} ORDER BY {order}) FROM {source})::text, '[]')"
+    # SQLite (and others): aggregate over an ordered subquery (no ORDER BY inside aggregates before SQLite 3.44).
+    names = [f"v{i}" for i in range(len(related.values))]
+    selected = ", ".join(f"{value} AS {name}" for value, name in zip(related.values, names, strict=True))
+    value = names[0] if related.item is str else f"json_array({', '.join(names)})"
+    return f"(SELECT json_group_array({value}) FROM (SELECT {selected} FROM {source} ORDER BY {order}))"
+
+
+def with_lists(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`projects` annotated with their to-many lists as JSON text (`countries_json`, `donors_json`, ...).
+
+    Read them with project_lists(). Costs no extra query: each list is a correlated
+    subquery in the select list, run for the rows fetched only.
+    """
+    vendor = connection.vendor
+    return projects.annotate(**{
+        f"{name}_json": RawSQL(_json_list_sql(related, vendor), (), output_field=TextField())
+        for name, related in RELATED_LISTS.items()
+    })
+
+
+@dataclass(slots=True)
+class ProjectLists:
+    """A project's to-many lists, typed, in the API's order."""
+
+    countries: list[CountryItem]
+    donors: list[DonorItem]
+    partners: list[PartnerItem]
+    corridors: list[CorridorItem]
+    objectives: list[str]
+
+
+def project_lists(project: Project) -> ProjectLists:
+    """The lists of a project from with_lists(), parsed into their shapes."""
+    return ProjectLists(**{
+        name: related.parse(getattr(project, f"{name}_json")) for name, related in RELATED_LISTS.items()
+    })
+
+
+@dataclass(slots=True)
+class ProjectRow(ProjectLists):
+    """A project as the exports read it: its columns and its to-many lists, by name."""
+
+    id: int
+    slug: str
+    title: str
+    short_name: str
+    summary: str
+    scope: str
+    status_code: int
+    updated_at: datetime.datetime
+    planned_start: datetime.date
+    planned_end: datetime.date
+    actual_start: datetime.date | None
+    actual_end: datetime.date | None
+    region_code: str | None
+    region_name: str | None
+    region_iati_code: str | None
+
+    @property
+    def status(self) -> ActivityStatus:
+        return ActivityStatus(self.status_code)
+
+
+# What project_rows() selects for each field of ProjectRow.
+ROW_SELECT = {
+    "id": "id", "slug": "slug", "title": "title", "short_name": "short_name", "summary": "summary", "scope": "scope",
+    "status_code": "status_code", "updated_at": "updated_at", "planned_start": "planned_start",
+    "planned_end": "planned_end", "actual_start": "actual_start", "actual_end": "actual_end",
+    "region_code": "region__code", "region_name": "region__name", "region_iati_code": "region__iati_code",
+    **{name: f"{name}_json" for name in RELATED_LISTS},
+}
+CHUNK_SIZE = 2000
+
+
+def project_rows(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE) -> Iterator[ProjectRow]:
+    """Every project of `projects` (from project_list()/project_visible(): with `status_code`), in its order.
+
+    One query whatever the number of projects, streamed through a server-side cursor on
+    PostgreSQL: flat memory, no model instances.
+    """
+    rows = with_lists(projects).values_list(*ROW_SELECT.values()).iterator(chunk_size=chunk_size)
+    for row in rows:
+        values = dict(zip(ROW_SELECT, row, strict=True))
+        for name, related in RELATED_LISTS.items():
+            values[name] = related.parse(values[name])
+        yield ProjectRow(**values)

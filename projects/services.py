@@ -11,30 +11,42 @@ from django.core import serializers
 from django.db import transaction
 
 from donors.models import Donor, DonorUser
-from projects.models import Project
+from projects.models import PROJECT_HISTORY, Project
 from regions.services import reference_data_ensure
 
 ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
 OFFICERS_GROUP = "Programme officers"
-OFFICER_APPS = ("projects", "donors", "regions")
+OFFICER_APPS = ("projects", "deadlines", "donors", "regions")
 
 
 @transaction.atomic
-def project_update(*, project: Project, write: Callable[[], None] | None = None) -> Project:
-    """Save a project, then bring its generated deadlines in line with its dates and donors.
+def project_update(
+    *, project: Project, write: Callable[[], None] | None = None, reason: Callable[[], str] | str | None = None
+) -> Project:
+    """Save a project, record it once in its history, then bring its generated deadlines in line.
 
     Every write path goes through here: the admin's change form and revert, and
     later imports and API writes. `write` saves the project with what comes with
     it (the admin's many-to-many fields and inlines); without it the project is
-    validated and saved alone.
+    validated and saved alone. The history gets one entry, written after
+    everything is saved, so it holds the countries and corridors as saved;
+    `reason` (text, or a callable run after `write`) says what changed, inlines included.
     """
-    from projects.reminders import deadlines_generate_for_project
+    from deadlines.services import deadlines_generate_for_project
 
-    if write is None:
-        project.full_clean()
-        project.save()
-    else:
-        write()
+    created = project.pk is None
+    project.skip_history_when_saving = True  # no entry per save() and per many-to-many change
+    try:
+        if write is None:
+            project.full_clean()
+            project.save()
+        else:
+            write()
+    finally:
+        del project.skip_history_when_saving
+    project._change_reason = (reason() if callable(reason) else reason) or None
+    PROJECT_HISTORY.create_historical_record(project, "+" if created else "~")
+    del project._change_reason
     deadlines_generate_for_project(project=project)
     return project
 
@@ -56,8 +68,11 @@ def annex_seed(*, path: Path = ANNEX_FIXTURE) -> SeedResult:
     Rows are matched by natural key. A project already in the database keeps
     whatever officers made of it: its objectives, funding and partners in the
     fixture are skipped too, so a deleted objective does not come back.
+    Each created row gets its first history entry (a fixture load writes none),
+    so a revert knows what a project had when it was seeded.
     """
     result = SeedResult()
+    seeded = []
     if added := reference_data_ensure():
         result.created["countries"] += added
     existing_projects = set(Project.objects.values_list("slug", flat=True))
@@ -69,7 +84,16 @@ def annex_seed(*, path: Path = ANNEX_FIXTURE) -> SeedResult:
                 result.unchanged += 1
                 continue
             deserialized.save()
+            seeded.append(instance)
             result.created[instance._meta.verbose_name_plural] += 1
+    # After the load, so a project's countries and corridors are set; children first, so the
+    # project's first entry comes after them and a revert to it finds them.
+    for instance in sorted(seeded, key=lambda instance: isinstance(instance, Project)):
+        if isinstance(instance, Project):
+            instance._change_reason = "seeded from the annex"
+            PROJECT_HISTORY.create_historical_record(instance, "+")
+        elif hasattr(type(instance), "history"):
+            type(instance).history.bulk_history_create([instance], default_change_reason="seeded from the annex")
     return result
 
 
@@ -120,5 +144,11 @@ def demo_seed() -> tuple[list[tuple[DemoUser, bool]], int]:
                 DonorUser.objects.create(user=user, donor=Donor.objects.get(acronym=demo.donor))
         users.append((demo, created))
     officer = User.objects.get(username=DEMO_OFFICER.username)
-    assigned = Project.objects.filter(responsible_officer__isnull=True).update(responsible_officer=officer)
-    return users, assigned
+    # With a history entry each, so a revert or a restore brings the officer back too.
+    unassigned = list(Project.objects.filter(responsible_officer__isnull=True))
+    Project.objects.filter(pk__in=[project.pk for project in unassigned]).update(responsible_officer=officer)
+    for project in unassigned:
+        project.responsible_officer = officer
+        project._change_reason = "demo officer made responsible"
+        PROJECT_HISTORY.create_historical_record(project, "~")
+    return users, len(unassigned)

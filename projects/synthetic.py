@@ -22,11 +22,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from deadlines.models import Deadline, DeadlineKind, DeadlineState
 from donors.models import Donor, OrganisationKind, Partner
 from projects.models import (
-    Deadline,
-    DeadlineKind,
-    DeadlineState,
     Funding,
     Objective,
     OrganisationRole,

@@ -1,33 +1,7 @@
 from django import template
 
-from dashboards import labels
 
 register = template.Library()
-
-
-@register.filter
-def status_label(code):
-    return labels.status_label(code)
-
-
-@register.filter
-def deadline_kind_label(kind):
-    return labels.DEADLINE_KIND_LABELS.get(kind, kind)
-
-
-@register.filter
-def deadline_state_label(state):
-    return labels.DEADLINE_STATE_LABELS.get(state, state)
-
-
-@register.filter
-def role_label(role):
-    return labels.ROLE_LABELS.get(role, role)
-
-
-@register.filter
-def scope_label(scope):
-    return labels.SCOPE_LABELS.get(scope, scope)
 
 
 @register.simple_tag

@@ -42,18 +42,3 @@ def hidden_project(annex):
     project.corridors.add(Corridor.objects.get_by_natural_key("NP", "AE"))
     Funding.objects.create(project=project, donor=Donor.objects.get(acronym="SDC"), amount=1000, currency="CHF")
     return project
-
-
-@pytest.fixture
-def integration_token(donor_user_sdc):
-    """The integration persona: a token of the SDC donor user; returns (token, secret)."""
-    from integrations.services import token_create
-
-    return token_create(user=donor_user_sdc, name="SDC data warehouse")
-
-
-@pytest.fixture
-def token_client(integration_token):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {integration_token[1]}")
-    return client

@@ -124,6 +124,7 @@ def test_schemathesis_finds_no_failure_against_a_live_server(gunicorn_api, role)
             str(SCHEMATHESIS), "run", schema_url, "--checks", "all", "--max-examples", "15",
             "--seed", "20260401", "--workers", "1", "--request-timeout", "30", "--no-color", *auth,
         ],
-        env=env, cwd=workdir, capture_output=True, text=True, timeout=120,
+        env={**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("schemathesis_hooks.py"))},
+        cwd=workdir, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]

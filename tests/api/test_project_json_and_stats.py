@@ -46,7 +46,7 @@ def test_pagination_envelope_caps_page_size_and_keeps_a_stable_order(api_client,
 
 
 def test_page_size_is_capped_at_the_documented_maximum(api_client, annex):
-    from integrations.api import ApiPagination
+    from api.pagination import ApiPagination
 
     assert ApiPagination.max_page_size == 200
     countries = api_client.get("/api/v1/countries/", {"page_size": 1000}).json()

@@ -35,10 +35,10 @@ def test_stats_query_count_is_fixed(api_client, annex, django_assert_num_queries
 
 
 @pytest.mark.parametrize("page_size", [2, 15])
-def test_token_caller_adds_only_the_token_lookup(token_client, django_assert_num_queries, page_size):
-    token_client.get("/api/v1/regions/")  # records last use once
+def test_token_caller_adds_only_the_token_lookup(sdc_token_client, django_assert_num_queries, page_size):
+    sdc_token_client.get("/api/v1/regions/")  # records last use once
     with django_assert_num_queries(LIST_QUERIES + 1):
-        token_client.get("/api/v1/projects/", {"page_size": page_size})
+        sdc_token_client.get("/api/v1/projects/", {"page_size": page_size})
 
 
 @pytest.mark.parametrize("path", ["/api/v1/projects/?format=csv", "/api/v1/iati/activities.xml"])

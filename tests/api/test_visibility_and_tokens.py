@@ -42,9 +42,8 @@ def test_anonymous_csv_and_xml_leave_out_an_unpublished_project(api_client, hidd
     assert xml.count(b"<iati-activity ") == 21
 
 
-def test_donor_user_sees_published_projects_only(client, donor_user_sdc, hidden_project):
-    client.force_login(donor_user_sdc)
-    assert client.get(f"/api/v1/projects/{hidden_project.pk}/").status_code == 404
+def test_donor_user_sees_published_projects_only(sdc_client, hidden_project):
+    assert sdc_client.get(f"/api/v1/projects/{hidden_project.pk}/").status_code == 404
 
 
 def test_officer_sees_unpublished_projects(officer_client, hidden_project):
@@ -52,16 +51,13 @@ def test_officer_sees_unpublished_projects(officer_client, hidden_project):
     assert officer_client.get("/api/v1/projects/", {"page_size": 100}).json()["count"] == 22
 
 
-def test_token_acts_with_its_users_visibility(annex, officer, hidden_project, token_client):
-    assert token_client.get(f"/api/v1/projects/{hidden_project.pk}/").status_code == 404  # SDC donor user
-    _, secret = token_create(user=officer, name="officer script")
-    staff = APIClient()
-    staff.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    assert staff.get(f"/api/v1/projects/{hidden_project.pk}/").status_code == 200
+def test_token_acts_with_its_users_visibility(hidden_project, sdc_token_client, officer_token_client):
+    assert sdc_token_client.get(f"/api/v1/projects/{hidden_project.pk}/").status_code == 404  # SDC donor user
+    assert officer_token_client.get(f"/api/v1/projects/{hidden_project.pk}/").status_code == 200
 
 
-def test_token_is_stored_hashed(integration_token):
-    token, secret = integration_token
+def test_token_is_stored_hashed(sdc_token_client):
+    token, secret = sdc_token_client.token, sdc_token_client.secret
     stored = IntegrationToken.objects.get(pk=token.pk)
     assert secret not in (stored.digest, stored.hint)
     assert len(stored.digest) == 64
@@ -74,15 +70,15 @@ def test_a_user_may_hold_several_tokens(donor_user_sdc):
     assert donor_user_sdc.integration_tokens.count() == 2
 
 
-def test_valid_token_is_accepted_and_records_last_use(integration_token, token_client):
-    assert token_client.get("/api/v1/projects/").status_code == 200
-    integration_token[0].refresh_from_db()
-    assert integration_token[0].last_used_at is not None
+def test_valid_token_is_accepted_and_records_last_use(sdc_token_client):
+    assert sdc_token_client.get("/api/v1/projects/").status_code == 200
+    sdc_token_client.token.refresh_from_db()
+    assert sdc_token_client.token.last_used_at is not None
 
 
-def test_revoked_token_gets_401(integration_token, token_client):
-    assert token_revoke(token=integration_token[0])
-    response = token_client.get("/api/v1/projects/")
+def test_revoked_token_gets_401(sdc_token_client):
+    assert token_revoke(token=sdc_token_client.token)
+    response = sdc_token_client.get("/api/v1/projects/")
     assert response.status_code == 401
     assert "revoked" in response.json()["detail"]
     assert response["WWW-Authenticate"] == "Bearer"
@@ -107,9 +103,9 @@ def test_anonymous_callers_are_throttled(api_client, annex, settings):
     assert [api_client.get("/api/v1/regions/").status_code for _ in range(3)] == [200, 200, 429]
 
 
-def test_token_callers_are_throttled_per_token(token_client, settings):
+def test_token_callers_are_throttled_per_token(sdc_token_client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1/minute", "token": "2/minute"}}
-    assert [token_client.get("/api/v1/regions/").status_code for _ in range(3)] == [200, 200, 429]
+    assert [sdc_token_client.get("/api/v1/regions/").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_admin_shows_a_new_tokens_secret_once_and_stores_its_hash(officer, donor_user_sdc, client):

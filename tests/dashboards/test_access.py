@@ -4,7 +4,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from projects.models import Deadline, DeadlineKind, DeadlineState, Project
+from deadlines.models import Deadline, DeadlineKind, DeadlineState
+from projects.models import Project
 
 SDC_ONLY = "bangladesh-migration-policy"
 EC_ONLY = "gap-migrant-domestic-workers"

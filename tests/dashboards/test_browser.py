@@ -197,7 +197,8 @@ def test_keyboard_user_can_skip_to_content_and_filter(page):
 def test_donor_user_logs_in_and_sees_own_reporting_deadlines(page, donor_user_sdc):
     import datetime
 
-    from projects.models import Deadline, Project
+    from deadlines.models import Deadline
+    from projects.models import Project
 
     Deadline.objects.create(
         project=Project.objects.get(slug="bangladesh-migration-policy"), kind="progress-report",

@@ -1,6 +1,7 @@
 import pytest
-"""docker-compose.yml points every service at modules that exist."""
+"""docker-compose.yml points every service at modules and files that exist."""
 import importlib
+import re
 import shlex
 from pathlib import Path
 
@@ -17,8 +18,41 @@ def _words(service):
     return shlex.split(command) if isinstance(command, str) else command
 
 
-def test_compose_has_the_five_services():
-    assert set(COMPOSE["services"]) == {"web", "worker", "beat", "postgres", "redis"}
+def _default(value: str) -> str:
+    """The value compose uses when the variable is unset: `${NAME:-default}` -> default."""
+    match = re.fullmatch(r"\$\{\w+:-([^}]*)\}", value)
+    return match.group(1) if match else value
+
+
+def test_compose_has_the_six_services():
+    assert set(COMPOSE["services"]) == {"proxy", "web", "worker", "beat", "postgres", "redis"}
+
+
+def test_only_the_proxy_is_published_and_it_forwards_to_gunicorn():
+    """Slow clients reach nginx, never a gunicorn sync worker (tests/security/test_slow_clients.py)."""
+    proxy = COMPOSE["services"]["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert [service for service, spec in COMPOSE["services"].items() if "ports" in spec] == ["proxy"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    source, target, *_ = proxy["volumes"][0].split(":")
+    assert target == "/etc/nginx/conf.d/default.conf"
+    config = (ROOT / source).read_text()
+    listen = re.search(r"^\s*listen (\d+);", config, re.M).group(1)
+    assert proxy["ports"] == [f"{listen}:{listen}"]
+    upstream = re.search(r"^\s*server (\S+):(\d+);", config, re.M).groups()
+    words = " ".join(_words("web")).split()
+    assert upstream == ("web", words[words.index("--bind") + 1].rsplit(":", 1)[1])
+    for directive in ("proxy_request_buffering on", "client_header_timeout", "client_body_timeout",
+                      "X-Forwarded-For $proxy_add_x_forwarded_for", "X-Forwarded-Proto"):
+        assert directive in config
+
+
+def test_app_services_share_the_redis_cache_and_trust_one_proxy():
+    for service in ("web", "worker", "beat"):
+        env = COMPOSE["services"][service]["environment"]
+        assert re.fullmatch(r"redis://redis:6379/\d+", env["CACHE_URL"])
+        assert env["CACHE_URL"] != env["CELERY_BROKER_URL"]  # its own database, apart from the task queue
+        assert _default(env["TRUSTED_PROXIES"]) == "1"
 
 
 def test_web_serves_the_wsgi_application_with_gunicorn():

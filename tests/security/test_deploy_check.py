@@ -48,7 +48,7 @@ def test_production_settings_values(tmp_path):
     )
     result = _run(["shell", "-c", code], production_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[-2] == "False True True True True ['integrations.api.ORJSONRenderer']"
+    assert result.stdout.split("\n")[-2] == "False True True True True ['api.renderers.ORJSONRenderer']"
 
 
 @pytest.mark.database_independent
@@ -66,7 +66,7 @@ def test_browsable_api_is_off():
     from rest_framework.renderers import JSONRenderer
     from rest_framework.settings import api_settings
 
-    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] == ["integrations.api.ORJSONRenderer"]
+    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] == ["api.renderers.ORJSONRenderer"]
     assert all(issubclass(renderer, JSONRenderer) for renderer in api_settings.DEFAULT_RENDERER_CLASSES)
 
 
@@ -91,3 +91,18 @@ def test_swagger_ui_start_script_is_served_from_self(client):
     response = client.get("/api/docs/?script=")
     assert response.status_code == 200
     assert "SwaggerUIBundle" in response.content.decode()
+
+
+@pytest.mark.database_independent
+def test_language_cookie_is_secure_http_only_and_same_site_lax_in_production(tmp_path):
+    code = (
+        "from django.test import Client;"
+        "response = Client(HTTP_HOST='portfolio.example.org').post("
+        "'/i18n/setlang/', {'language': 'fr', 'next': '/'}, secure=True);"
+        "from django.conf import settings as s;"
+        "cookie = response.cookies[s.LANGUAGE_COOKIE_NAME];"
+        "print(response.status_code, cookie.value, bool(cookie['secure']), bool(cookie['httponly']), cookie['samesite'])"
+    )
+    result = _run(["shell", "-c", code], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "302 fr True True Lax"

@@ -3,10 +3,10 @@ import icalendar
 import pytest
 from django.urls import reverse
 
+from deadlines.models import Deadline
+from deadlines.services import calendar_feed_rotate, deadlines_generate_for_project
 from donors.models import Donor, ReportingBasis, ReportingRule
-from projects.calendar import calendar_feed_rotate
-from projects.models import Deadline, Funding, Project
-from projects.reminders import deadlines_generate_for_project
+from projects.models import Funding, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_reminders_never_go_to_a_donor_user_even_if_one_owns_a_deadline(cofunded
 
     from django.core import mail
 
-    from projects.reminders import reminders_run
+    from deadlines.services import reminders_run
 
     cofunded.responsible_officer = officer
     cofunded.save()

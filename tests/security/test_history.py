@@ -3,7 +3,8 @@ import pytest
 from django.urls import reverse
 
 from projects.history import RestoreError, deleted_projects, project_restore
-from projects.models import Deadline, Funding, Objective, Project, ProjectPartner
+from deadlines.models import Deadline
+from projects.models import Funding, Objective, Project, ProjectPartner
 from tests.admin_forms import form_values, admin_change_data
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +79,10 @@ def test_donor_and_partner_edits_are_recorded(annex, officer_client, officer, mo
     data = admin_change_data(officer_client.get(url))
     data[field] = value
     assert officer_client.post(url, data).status_code == 302
-    latest, previous = obj.history.order_by("-history_date", "-history_id")[:2]
+    latest = obj.history.order_by("-history_date", "-history_id").first()
     assert (latest.history_user, getattr(latest, field)) == (officer, value)
-    assert getattr(previous, field) == before
+    obj.refresh_from_db()
+    assert getattr(obj, field) == value
     page = officer_client.get(reverse(f"admin:donors_{model_name}_history", args=[obj.pk]))
     assert page.status_code == 200 and "officer1" in page.content.decode()
 
@@ -146,3 +148,110 @@ def test_donor_user_cannot_see_deleted_projects_or_history(donor_user_sdc, clien
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def _capsa_state(project):
+    return {
+        "title": project.title,
+        "countries": set(project.countries.values_list("code", flat=True)),
+        "corridors": set(project.corridors.values_list("pk", flat=True)),
+        "objectives": list(project.objectives.order_by("order").values_list("order", "text")),
+        "fundings": set(project.fundings.values_list("donor__acronym", "amount", "currency")),
+        "partners": set(project.project_partners.values_list("partner__name", "role")),
+    }
+
+
+def test_one_admin_save_is_one_history_entry_that_says_what_changed(annex, officer_client, officer):
+    project = Project.objects.get(slug="capsa")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    before = project.history.count()
+    data = admin_change_data(officer_client.get(url))
+    data["title"] = "CAPSA, renamed"
+    data["objectives-0-text"] = "A revised first objective."
+    data["countries"] = data["countries"][:-1]
+    assert officer_client.post(url, data).status_code == 302
+    assert project.history.count() == before + 1
+    entry = project.history.latest("history_id")
+    assert entry.history_user == officer
+    assert "Title" in entry.history_change_reason and "objective" in entry.history_change_reason
+    assert entry.countries.count() == 4  # the countries as saved, not as before
+    page = officer_client.get(reverse("admin:projects_project_history", args=[project.pk])).content.decode()
+    table = page[page.index('id="change-history"'):]
+    assert "None" not in table
+
+
+def test_revert_brings_back_countries_corridors_objectives_funding_and_partners(annex, officer_client, second_officer):
+    from django.test import Client
+
+    project = Project.objects.get(slug="capsa")
+    original = _capsa_state(project)
+    version = project.history.latest("history_id")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = admin_change_data(officer_client.get(url))
+    data["title"] = "CAPSA, changed"
+    data["countries"] = data["countries"][:2]
+    data["objectives-0-DELETE"] = "on"
+    data["fundings-0-amount"], data["fundings-0-currency"] = "1500000", "CHF"
+    data["project_partners-0-DELETE"] = "on"
+    assert officer_client.post(url, data).status_code == 302
+    assert _capsa_state(project) != original
+
+    revert_url = reverse("admin:projects_project_simple_history", args=[project.pk, version.history_id])
+    reviewer = Client()
+    reviewer.force_login(second_officer)
+    page = reviewer.get(revert_url)
+    assert "data-revert-note" in page.content.decode()
+    form = page.context["adminform"].form
+    assert len(form.initial["countries"]) == len(original["countries"])  # the version's, not today's
+    response = reviewer.post(revert_url, form_values(form))
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert _capsa_state(project) == original
+    latest = project.history.latest("history_id")
+    assert latest.history_user == second_officer and latest.history_change_reason.startswith("Reverted to the version")
+
+
+def test_revert_to_the_seeded_version_keeps_the_responsible_officer(annex, officer_client):
+    from projects.services import demo_seed
+
+    demo_seed()
+    project = Project.objects.get(slug="capsa")
+    officer = project.responsible_officer
+    assert officer is not None
+    seeded = project.history.earliest("history_id")
+    assert seeded.responsible_officer_id is None
+    revert_url = reverse("admin:projects_project_simple_history", args=[project.pk, seeded.history_id])
+    page = officer_client.get(revert_url)
+    assert officer_client.post(revert_url, form_values(page.context["adminform"].form)).status_code == 302
+    project.refresh_from_db()
+    assert project.responsible_officer == officer
+
+
+def test_a_restored_project_comes_back_with_its_officer(annex, officer_client):
+    from projects.services import demo_seed
+
+    demo_seed()
+    project = Project.objects.get(slug="capsa")
+    officer = project.responsible_officer
+    assert officer_client.post(reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"}).status_code == 302
+    project_restore(project_id=project.pk)
+    assert Project.objects.get(pk=project.pk).responsible_officer == officer
+
+
+def test_a_version_naming_a_deleted_donor_is_refused_and_nothing_changes(annex, officer_client):
+    from donors.models import Donor
+    from projects.history import RevertError, project_revert
+
+    project = Project.objects.get(slug="capsa")
+    version = project.history.latest("history_id")
+    funding = project.fundings.first()
+    donor = funding.donor
+    funding.delete()
+    Funding.objects.filter(donor=donor).delete()
+    donor.delete()
+    before = _capsa_state(project)
+    with pytest.raises(RevertError, match="deleted since"):
+        project_revert(project=project, record=version)
+    project.refresh_from_db()
+    assert _capsa_state(project) == before
+    assert not Donor.objects.filter(pk=donor.pk).exists()

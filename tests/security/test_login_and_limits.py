@@ -43,6 +43,17 @@ def test_oversized_request_body_gets_400(client, settings):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("url", ["/admin/login/", "/accounts/login/", "/i18n/setlang/"])
+def test_a_file_part_over_the_cap_gets_400_on_any_form(client, settings, url):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.FILE_UPLOAD_MAX_SIZE = 1024 * 1024
+    big = SimpleUploadedFile("big.bin", b"\0" * (settings.FILE_UPLOAD_MAX_SIZE + 1))
+    assert client.post(url, {"username": "x", "password": "y", "upload": big}).status_code == 400
+    small = SimpleUploadedFile("small.bin", b"\0" * 1000)
+    assert client.post(url, {"username": "x", "password": "y", "upload": small}).status_code != 400
+
+
 def test_too_many_form_fields_get_400(client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
     response = client.post(reverse("admin:login"), {f"field{i}": "1" for i in range(200)})

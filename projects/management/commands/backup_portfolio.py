@@ -6,7 +6,7 @@ from portfolio.backup import portfolio_backup
 
 
 class Command(BaseCommand):
-    help = "Write every row of the database to a JSON file (.xml or .xml.gz) that restore_portfolio reads."
+    help = "Write every row of the database to an XML file (.xml, .xml.gz, .xml.bz2 or .xml.xz) that restore_portfolio reads."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="The backup file to write, e.g. portfolio-2025-01-31.xml.gz.")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from projects.reminders import reminders_demo_seed
+from deadlines.services import deadlines_demo_seed
 from projects.services import demo_seed
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
             f"seed_demo: created {made} users, {len(users) - made} already there; "
             f"officer made responsible for {assigned} projects"
         )
-        rules, generated = reminders_demo_seed()
+        rules, generated = deadlines_demo_seed()
         self.stdout.write(f"seed_demo: {rules} reporting rules added; {generated.summary()}")
         for demo, created in users:
             password = demo.password if created else f"{demo.password} (unless changed since)"

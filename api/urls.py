@@ -1,0 +1,33 @@
+"""/api/v1/: the read-only REST API (namespace "api")."""
+from django.urls import path
+
+from api import serializers, views
+from donors.models import Donor, Partner
+from regions.models import Corridor, Country, Region
+
+app_name = "api"
+
+
+def reference_list(queryset, serializer_class):
+    """One ReferenceListView per reference list: what it lists, in what order, and how each item reads."""
+    return views.ReferenceListView.as_view(queryset=queryset, serializer_class=serializer_class)
+
+
+donors = Donor.objects.select_related("country").order_by("acronym", "id")
+partners = Partner.objects.order_by("name", "id")
+regions = Region.objects.order_by("name", "id")
+countries = Country.objects.select_related("region").order_by("name", "id")
+corridors = Corridor.objects.select_related("origin", "destination").order_by("origin__name", "destination__name", "id")
+
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="project-list"),
+    path("projects/<str:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
+    path("iati/activities.xml", views.IatiActivitiesView.as_view(), name="iati-activities"),
+    path("stats/", views.ProjectStatsView.as_view(), name="stats"),
+    path("donors/", reference_list(donors, serializers.DonorSerializer), name="donor-list"),
+    path("partners/", reference_list(partners, serializers.PartnerSerializer), name="partner-list"),
+    path("regions/", reference_list(regions, serializers.RegionSerializer), name="region-list"),
+    path("countries/", reference_list(countries, serializers.CountrySerializer), name="country-list"),
+    path("corridors/", reference_list(corridors, serializers.CorridorSerializer), name="corridor-list"),
+]

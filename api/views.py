@@ -1,0 +1,205 @@
+"""The read-only REST API: projects (JSON, CSV), one project, IATI XML, stats, reference lists.
+
+Views are thin: project_list() scopes visibility and applies the filters;
+get_queryset() adds the region and the to-many lists the serializer reads (with_lists).
+"""
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics
+from rest_framework.response import Response
+
+from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
+from api.exports import projects_csv_stream
+from api.pagination import PAGINATION_PARAMS, ApiPagination
+from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
+from api.serializers import ProjectSerializer, ProjectStatsSerializer
+from iati import writer as iati_writer
+from projects.filters import ProjectFilterSet
+from projects.models import Project
+from projects.selectors import STATS_GROUPS, project_list, project_rows, project_stats, project_visible, with_lists
+
+FILTER_PARAMS = tuple(ProjectFilterSet.base_filters)
+IATI_XML_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="IATI 2.03 iati-activities")
+CSV_RESPONSE = OpenApiResponse(
+    OpenApiTypes.STR, description="`?format=csv`: every matching project, one row each, lists joined with `; `."
+)
+
+
+class ProjectSchemaFilterBackend(DjangoFilterBackend):
+    """Documents ProjectFilterSet in the OpenAPI schema; the filtering itself happens in project_list()."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+
+def with_api_lists(projects):
+    """What the serializer reads: one query for a page or a project, whatever the page size."""
+    return with_lists(projects.select_related("region"))
+
+
+def project_pk(value: str) -> int:
+    """The id in a project URL; anything else is a JSON 404 (not Django's HTML one)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise exceptions.NotFound("No project has this id.")
+    return int(value)
+
+
+class ProjectListMixin(StrictApiMixin):
+    """Projects visible to the caller, filtered by the query string; bad parameters raise a 400."""
+
+    query_params_allowed = FILTER_PARAMS
+    extra_params: tuple[str, ...] = ()
+    filter_backends = [ProjectSchemaFilterBackend]
+    filterset_class = ProjectFilterSet
+    queryset = Project.objects.none()  # for the schema; get_queryset() or filtered_projects() is what runs
+
+    def filtered_projects(self):
+        known = {*PAGINATION_PARAMS, FORMAT_PARAM, *self.extra_params}
+        filterset, projects = project_list(user=self.request.user, params=self.request.query_params, known_params=known)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        return projects
+
+
+@extend_schema(tags=["projects"])
+class ProjectListView(ProjectListMixin, generics.ListAPIView):
+    """Projects, filtered and paginated; `?format=csv` streams every matching project as CSV."""
+
+    serializer_class = ProjectSerializer
+    pagination_class = ApiPagination
+    renderer_classes = [ORJSONRenderer, CSVRenderer]
+
+    def get_queryset(self):
+        return with_api_lists(self.filtered_projects())
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): ProjectSerializer(many=True),
+            (200, "text/csv"): CSV_RESPONSE,
+            **error_responses(400, 401, 404, 406, 429, media_type="application/json"),
+        }
+    )
+    def get(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            # CSV holds every matching project, but a malformed page or page_size is still a 400.
+            self.paginator.validate_params(request)
+            rows = project_rows(self.filtered_projects())
+            response = StreamingHttpResponse(projects_csv_stream(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="projects.csv"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["projects"], responses={200: ProjectSerializer, **error_responses(400, 401, 404, 406, 429)})
+class ProjectDetailView(StrictApiMixin, generics.RetrieveAPIView):
+    """One project, with its region, countries, donors, partners, corridors and objectives."""
+
+    serializer_class = ProjectSerializer
+    queryset = Project.objects.none()
+
+    def get_queryset(self):
+        return with_api_lists(project_visible(user=self.request.user))
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=project_pk(self.kwargs["pk"]))
+
+
+class XMLViewMixin:
+    """Serves IATI XML only; any other representation asked for is a JSON 406 (StrictApiMixin)."""
+
+    renderer_classes = [IATIXMLRenderer]
+    pagination_class = None
+
+    def xml_response(self, projects, filename):
+        response = StreamingHttpResponse(
+            iati_writer.activities_stream(projects), content_type="application/xml; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+@extend_schema(
+    tags=["iati"],
+    responses={
+        (200, "application/xml"): IATI_XML_RESPONSE,
+        **error_responses(400, 401, 406, 429, media_type="application/json"),
+    },
+)
+class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView):
+    """IATI 2.03 activity XML of every matching project (same filters as the project list), streamed."""
+
+    def get(self, request):
+        return self.xml_response(project_rows(self.filtered_projects()), "activities.xml")
+
+
+@extend_schema(
+    tags=["iati"],
+    responses={
+        (200, "application/xml"): IATI_XML_RESPONSE,
+        **error_responses(400, 401, 404, 406, 429, media_type="application/json"),
+    },
+)
+class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
+    """One project as an IATI 2.03 activity (inside <iati-activities>)."""
+
+    queryset = Project.objects.none()
+
+    def get(self, request, pk):
+        project = next(project_rows(project_visible(user=request.user).filter(pk=project_pk(pk))), None)
+        if project is None:
+            raise Http404("No Project matches the given query.")  # as get_object_or_404
+        return self.xml_response([project], f"{iati_writer.activity_identifier(project)}.xml")
+
+
+@extend_schema(
+    tags=["projects"],
+    parameters=[
+        OpenApiParameter(
+            "group_by", OpenApiTypes.STR, enum=list(STATS_GROUPS), default="region",
+            description="Break the counts down by region, donor, country, year (running in that year) or status.",
+        )
+    ],
+    responses={200: ProjectStatsSerializer, **error_responses(400, 401, 406, 429)},
+)
+class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
+    """Counts of matching projects, and funding per currency, in total and per group (same filters as the list).
+
+    A project counts once in the total and once in each group it belongs to
+    (each of its countries, donors, years), so groups can add up to more than the total.
+    """
+
+    query_params_allowed = (*FILTER_PARAMS, "group_by")
+    extra_params = ("group_by",)
+    pagination_class = None
+
+    def get(self, request):
+        group_by = request.query_params.get("group_by", "region")
+        if group_by not in STATS_GROUPS:
+            raise exceptions.ValidationError({"group_by": [f"Allowed values: {', '.join(STATS_GROUPS)}."]})
+        return Response(project_stats(projects=self.filtered_projects(), group_by=group_by))
+
+
+class ReferenceListSchema(AutoSchema):
+    """The list of the serializer its URL configures, with the API's JSON error responses."""
+
+    def get_description(self):
+        return f"Every {self.view.queryset.model._meta.verbose_name}, paginated."
+
+    def get_response_serializers(self):
+        return {200: self._get_serializer(), **error_responses(400, 401, 404, 406, 429)}
+
+
+@extend_schema(tags=["reference data"])
+class ReferenceListView(StrictApiMixin, generics.ListAPIView):
+    """A paginated reference list (donors, partners, regions, countries, corridors).
+
+    Each URL gives its `queryset` (ordered, with what the serializer reads select_related)
+    and `serializer_class`: `ReferenceListView.as_view(queryset=..., serializer_class=...)`.
+    """
+
+    pagination_class = ApiPagination
+    schema = ReferenceListSchema()

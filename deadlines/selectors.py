@@ -1,0 +1,127 @@
+"""Reads of deadlines, reminders and calendar feeds."""
+import datetime
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from deadlines.models import CalendarFeed, Deadline, ReminderDigest, donor_id_of
+from donors.models import Donor
+from integrations.models import token_digest
+from projects.models import Project
+from projects.selectors import project_visible
+from projects.services import OFFICERS_GROUP
+
+
+def deadline_admin_url(deadline_id: int) -> str:
+    """The deadline's admin page at SITE_URL: the link of reminder e-mails and staff calendars."""
+    return settings.SITE_URL + reverse("admin:deadlines_deadline_change", args=[deadline_id])
+
+
+def deadline_list_admin_url() -> str:
+    return settings.SITE_URL + reverse("admin:deadlines_deadline_changelist")
+
+
+def deadlines_readable_by(*, user, project: Project | None = None, donor: Donor | None = None) -> QuerySet[Deadline] | None:
+    """Deadlines `user` may read, of one project or of one donor's projects; None if none are theirs to see.
+
+    Officers (staff) read all, of any donor; a donor user reads those its own
+    donor may (Deadline.objects.of_donor) on visible projects, and nothing of
+    another donor; everyone else reads nothing. `project` should come with its
+    fundings prefetched (dashboards.selectors.project_for_user), else checking
+    that the donor funds it costs a query.
+    """
+    if not user.is_authenticated:
+        return None
+    own = donor_id_of(user)
+    if user.is_staff:
+        scope = donor.pk if donor is not None else None
+    elif own is not None and (donor is None or donor.pk == own):
+        scope = own
+    else:
+        return None
+    # Only of projects the user may see: a donor user's never include an unpublished project.
+    deadlines = Deadline.objects.filter(project__in=project_visible(user=user).order_by().values("pk"))
+    if scope is not None:
+        deadlines = deadlines.of_donor(scope)
+    if project is not None:
+        if scope is not None and all(funding.donor_id != scope for funding in project.fundings.all()):
+            return None
+        deadlines = deadlines.filter(project=project)
+    return deadlines.select_related("project").order_by("due_on", "id")
+
+
+def reminder_window(*, today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """The due dates that may have a reminder due on `today` (REMINDER_OFFSETS, catch-up included)."""
+    offsets = settings.REMINDER_OFFSETS
+    if not offsets:
+        return None
+    earliest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS + max(offsets))
+    latest = today - datetime.timedelta(days=min(offsets))
+    return earliest, latest
+
+
+def deadlines_to_remind(*, today: datetime.date) -> QuerySet[Deadline]:
+    """Open deadlines in today's reminder window, with whom they may go to (uses deadline_open_due_idx)."""
+    window = reminder_window(today=today)
+    if window is None:
+        return Deadline.objects.none()
+    return (
+        Deadline.objects.open()
+        .filter(due_on__range=window)
+        .select_related("owner", "project__responsible_officer")
+    )
+
+
+def programme_officers():
+    """Active officers with an address: who is reminded of a deadline nobody else answers for."""
+    return get_user_model().objects.filter(is_active=True, is_staff=True, groups__name=OFFICERS_GROUP).exclude(email="")
+
+
+def digests_to_send(*, now: datetime.datetime | None = None) -> list[int]:
+    """Digests neither sent nor failed, whose retry time has come, not claimed by a live sender."""
+    return list(ReminderDigest.objects.sendable(now=now or timezone.now()).order_by("pk").values_list("pk", flat=True))
+
+
+def calendar_user(*, token: str):
+    """The active user whose feed `token` is, or None."""
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_digest(token)).first()
+    return feed.user if feed is not None and feed.user.is_active else None
+
+
+def calendar_deadlines(*, user) -> QuerySet[Deadline]:
+    """What a user's calendar lists: of the deadlines they may read, those they answer for."""
+    readable = deadlines_readable_by(user=user)
+    if readable is None:
+        return Deadline.objects.none()
+    # A donor user answers for all it may read (of_donor); an officer for some of it.
+    return readable.answered_by(user) if user.is_staff else readable
+
+
+def calendar_ics(*, user) -> bytes:
+    """The user's calendar_deadlines() as all-day VEVENTs; staff get links into the admin."""
+    domain = urlparse(settings.SITE_URL).hostname or "localhost"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Portfolio//Deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Portfolio deadlines")
+    stamp = datetime.datetime.now(datetime.UTC)
+    for deadline in calendar_deadlines(user=user):
+        event = Event()
+        event.add("uid", f"deadline-{deadline.pk}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.due_on)
+        event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
+        event.add("summary", f"{deadline.label}: {deadline.project}")
+        event.add("status", "CONFIRMED" if deadline.is_open else "CANCELLED")
+        event.add("transp", "TRANSPARENT")
+        if user.is_staff:
+            event.add("url", deadline_admin_url(deadline.pk))
+        event.add("description", f"{deadline.get_kind_display()} of {deadline.project.title} ({deadline.get_state_display()}).")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,120 @@
+"""IATI 2.03 activity XML for projects.
+
+Element order inside <iati-activity> follows the schema's strict sequence
+(see the IATI README in the shared notes). Projects are the rows of
+projects.selectors.project_rows(): one query, whatever the number of projects.
+"""
+import datetime
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from lxml import etree
+
+from donors.models import OrganisationKind
+from projects.models import OrganisationRole, Scope
+from projects.selectors import ProjectRow
+
+IATI_VERSION = "2.03"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SECTOR_MIGRATION = "15190"  # DAC 5: facilitation of orderly, safe, regular and responsible migration and mobility
+REGION_UNSPECIFIED = "998"  # DAC region: developing countries, unspecified
+TAG_VOCABULARY_OWN = "99"
+ACTIVITY_SCOPE = {Scope.GLOBAL: "1", Scope.REGIONAL: "2", Scope.MULTI_COUNTRY: "3", Scope.NATIONAL: "4"}
+
+
+def activity_identifier(project: ProjectRow) -> str:
+    return f"{settings.IATI_REPORTING_ORG_REF}-{project.slug}"
+
+
+def _narrative(parent, tag, text, **attrs):
+    element = etree.SubElement(parent, tag, **{k.replace("_", "-"): v for k, v in attrs.items() if v not in (None, "")})
+    etree.SubElement(element, "narrative").text = _clean(text)
+    return element
+
+
+def _clean(text: str) -> str:
+    # XML 1.0 forbids most control characters; drop them rather than fail the whole export.
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def split_percentages(count: int) -> list[Decimal]:
+    """`count` shares with two decimals that add up to exactly 100."""
+    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    shares = [share] * count
+    shares[-1] = Decimal(100) - share * (count - 1)
+    return shares
+
+
+def activity_element(project: ProjectRow, *, today: datetime.date | None = None) -> etree._Element:
+    today = today or timezone.localdate()
+    activity = etree.Element(
+        "iati-activity",
+        {XML_LANG: "en", "last-updated-datetime": project.updated_at.isoformat(timespec="seconds"), "hierarchy": "1"},
+    )
+    etree.SubElement(activity, "iati-identifier").text = activity_identifier(project)
+    _narrative(
+        activity, "reporting-org", settings.IATI_REPORTING_ORG_NAME,
+        ref=settings.IATI_REPORTING_ORG_REF, type=settings.IATI_REPORTING_ORG_TYPE,
+    )
+    _narrative(activity, "title", project.title)
+    _narrative(activity, "description", project.summary or project.title, type="1")
+    for donor in project.donors:
+        _narrative(
+            activity, "participating-org", donor.name, ref=donor.iati_ref,
+            role=str(OrganisationRole.FUNDING.value), type=OrganisationKind(donor.kind).iati_type,
+        )
+    _narrative(
+        activity, "participating-org", settings.IATI_REPORTING_ORG_NAME, ref=settings.IATI_REPORTING_ORG_REF,
+        role=str(OrganisationRole.ACCOUNTABLE.value), type=settings.IATI_REPORTING_ORG_TYPE,
+    )
+    for partner in project.partners:
+        _narrative(
+            activity, "participating-org", partner.name, ref=partner.iati_ref,
+            role=str(partner.role), type=OrganisationKind(partner.kind).iati_type,
+        )
+    etree.SubElement(activity, "activity-status", code=str(project.status.value))
+    dates = [("1", project.planned_start), ("2", project.actual_start), ("3", project.planned_end), ("4", project.actual_end)]
+    for date_type, day in dates:
+        # IATI: an actual date is never in the future.
+        if day is not None and not (date_type in {"2", "4"} and day > today):
+            etree.SubElement(activity, "activity-date", {"iso-date": day.isoformat(), "type": date_type})
+    etree.SubElement(activity, "activity-scope", code=ACTIVITY_SCOPE[Scope(project.scope)])
+    countries = project.countries
+    if countries:
+        for country, share in zip(countries, split_percentages(len(countries)), strict=True):
+            _narrative(activity, "recipient-country", country.name, code=country.code, percentage=str(share))
+    else:
+        known = project.region_code is not None and project.region_iati_code
+        code = project.region_iati_code if known else REGION_UNSPECIFIED
+        name = project.region_name if known else "Developing countries, unspecified"
+        _narrative(activity, "recipient-region", name, code=code, vocabulary="1", percentage="100")
+    etree.SubElement(activity, "sector", code=SECTOR_MIGRATION, vocabulary="1", percentage="100")
+    for corridor in project.corridors:
+        _narrative(
+            activity, "tag", f"{corridor.origin_name} → {corridor.destination_name}", code=corridor.code,
+            vocabulary=TAG_VOCABULARY_OWN,
+        )
+    return activity
+
+
+def _header() -> bytes:
+    generated = timezone.now().isoformat(timespec="seconds")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<iati-activities version="{IATI_VERSION}" generated-datetime="{generated}">\n'
+    ).encode()
+
+
+def activities_stream(projects: Iterable[ProjectRow]) -> Iterator[bytes]:
+    """Yield an <iati-activities> document piece by piece, one activity at a time."""
+    yield _header()
+    today = timezone.localdate()
+    for project in projects:
+        yield etree.tostring(activity_element(project, today=today), encoding="UTF-8", pretty_print=True)
+    yield b"</iati-activities>\n"
+
+
+def activities_document(projects: Iterable[ProjectRow]) -> bytes:
+    return b"".join(activities_stream(projects))

@@ -1,0 +1,121 @@
+"""Fixtures of the deadline tests: a real SMTP server, projects, and officers beyond the two personas.
+
+The personas (`officer`, `second_officer`, the donor users...) are in tests/conftest.py.
+The Redis server and the Celery worker live in test_delivery.py, the only module
+that needs them.
+"""
+import asyncio
+import datetime
+import email
+import socket
+import threading
+import time
+from collections import Counter
+
+import pytest
+from aiosmtpd.controller import Controller
+
+TODAY = datetime.date(2026, 3, 2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, *, timeout: float = 30, interval: float = 0.05, message: str = "condition"):
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it accepted, and can refuse or hold messages."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.accepted = []  # (message-id, recipients, message)
+        self.refused = []  # (message-id, monotonic time)
+        self.held = []
+        self.refuse_all = False
+        self.hold_next = False
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content)
+        message_id = message["Message-ID"]
+        with self.lock:
+            if self.refuse_all:
+                self.refused.append((message_id, time.monotonic()))
+                return "451 4.3.0 Mailbox busy, try again later"
+            hold = self.hold_next
+            if hold:
+                self.hold_next = False
+                self.held.append(message_id)
+        if hold:
+            # Never answer this one: the client is killed while waiting.
+            while not self.release.is_set():
+                await asyncio.sleep(0.02)
+            return "451 4.3.0 Not accepted"
+        with self.lock:
+            self.accepted.append((message_id, tuple(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def counts(self) -> Counter:
+        with self.lock:
+            return Counter(message_id for message_id, _, _ in self.accepted)
+
+    def by_recipient(self) -> Counter:
+        with self.lock:
+            return Counter(rcpt for _, rcpts, _ in self.accepted for rcpt in rcpts)
+
+
+@pytest.fixture
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), ready_timeout=10)
+    controller.start()
+    controller.mailbox = mailbox
+    try:
+        yield controller
+    finally:
+        mailbox.release.set()
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Send this process's mail to the real SMTP server on loopback."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_server.mailbox
+
+
+def make_officer(username: str):
+    """A further programme officer, for tests that need more than `officer` and `second_officer`."""
+    from django.contrib.auth import get_user_model
+
+    from projects.services import officers_group_ensure
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
+    user.groups.add(officers_group_ensure())
+    return user
+
+
+def make_project(slug: str, *, officer=None, start=datetime.date(2024, 1, 1), end=datetime.date(2026, 12, 31)):
+    from projects.models import Project
+
+    return Project.objects.create(
+        title=f"Project {slug}", short_name=slug, slug=slug, planned_start=start, planned_end=end,
+        responsible_officer=officer,
+    )
