@@ -160,7 +160,7 @@ def test_control_characters_round_trip(annex, tmp_path):
 
 def test_nul_round_trips_where_the_database_stores_it(annex, tmp_path):
     """SQLite stores NUL in text and gets it back; PostgreSQL cannot store it (see the next test)."""
-    from django.db import DataError, connection
+    from django.db import DataError
 
     Project = model_named("Project")
     if connection.vendor == "postgresql":
