@@ -11,7 +11,7 @@ from api.renderers import ORJSONRenderer
 from api.serializers import ProjectSerializer
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import project_visible, with_lists
-from projects.synthetic import portfolio_generate
+from benchmarks.synthetic import portfolio_generate
 from regions.models import Corridor
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from dashboards.selectors import active_per_year
 from projects.models import ActivityStatus, Project, running_in_year
 from projects.selectors import project_list
-from projects.synthetic import portfolio_generate
+from benchmarks.synthetic import portfolio_generate
 
 pytestmark = pytest.mark.django_db
 
