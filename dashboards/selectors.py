@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import dateformat, formats
 from django.utils.translation import gettext
 
-from donors.models import Donor, Partner
 from deadlines.models import Deadline
+from donors.models import Donor, Partner
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner
 from projects.selectors import project_list, project_visible
 from regions.models import Corridor, Country, Region

@@ -4,13 +4,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
-from django.db import models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count
 
+from benchmarks.synthetic import CHILD_TABLES, portfolio_generate, synthetic_projects
 from deadlines.models import Deadline
 from projects.models import Funding, Objective, Project, Scope
-from benchmarks.synthetic import CHILD_TABLES, portfolio_generate, synthetic_projects
 
 pytestmark = pytest.mark.django_db
 

@@ -41,8 +41,6 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from projects.services import OFFICER_APPS
-
 # ---------------------------------------------------------------------------
 # Routes: the URL configuration and the OpenAPI schema
 # ---------------------------------------------------------------------------
@@ -146,10 +144,10 @@ def _feed_token(url: str) -> str:
 def _world_build() -> World:
     from django.contrib.auth import get_user_model
 
-    from donors.models import Donor, DonorUser, Partner
-    from integrations.services import token_create, token_revoke
     from deadlines.models import Deadline
     from deadlines.services import calendar_feed_rotate
+    from donors.models import Donor, DonorUser, Partner
+    from integrations.services import token_create, token_revoke
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
     from regions.models import Corridor, Country

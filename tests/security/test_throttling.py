@@ -10,18 +10,17 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from pytest_redis import factories
+
+from tests.live import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -30,21 +29,6 @@ RATE = 5  # requests per minute for every scope in the live server
 URL = "/api/v1/regions/"
 
 redis_server = factories.redis_proc(executable=shutil.which("redis-server") or "/usr/bin/redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The suite's test database, for the server's processes."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _get(port: int, path: str, **headers: str) -> int:
@@ -62,7 +46,7 @@ class LiveServer:
     """gunicorn on the suite's database; the access log line of a request is `<pid> <X-Seq> <status>`."""
 
     def __init__(self, tmp_path: Path, cache_url: str | None):
-        self.port = _free_port()
+        self.port = free_port()
         self.var_dir = tmp_path / "var"
         self.access_log = tmp_path / "access.log"
         self.error_log = tmp_path / "error.log"
@@ -71,7 +55,7 @@ class LiveServer:
         env = {key: value for key, value in os.environ.items()
                if key not in {"CELERY_BROKER_URL", "CACHE_URL", "TRUSTED_PROXIES"} and not key.startswith("API_THROTTLE_")}
         env.update(
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=database_url(),
             PORTFOLIO_VAR_DIR=str(self.var_dir),
             API_THROTTLE_ANON=f"{RATE}/minute",
             API_THROTTLE_USER=f"{RATE}/minute",
