@@ -404,6 +404,12 @@ def _healthz(c: Caller, obj):
     c.assert_draft(response, visible=False)
 
 
+@rule("favicon.ico")
+def _favicon(c: Caller, obj):
+    response = c.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.ico")
+
+
 # --- Dashboards ---
 
 
