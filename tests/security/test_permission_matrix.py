@@ -383,6 +383,10 @@ def _api_reference_data(c: Caller, obj, route):
     c.assert_no_private_data(response)
     if route == "api/v1/donors/":
         assert CONTACT not in response.body_text
+    # What only the draft references is known to staff alone.
+    hidden = {"api/v1/donors/": HIDDEN_DONOR, "api/v1/partners/": HIDDEN_PARTNER, "api/v1/corridors/": HIDDEN_CORRIDOR}
+    if route in hidden:
+        assert (hidden[route] in response.body_text) == c.staff, route
 
 
 @rule("api/schema/", "api/docs/", api=True)
@@ -465,6 +469,10 @@ def _donor_page(c: Caller, obj):
     """The donor's dashboard: public figures; its deadlines to its own users and officers only."""
     acronym = DONOR_OF[obj]
     response = c.get(f"/donors/{acronym}/")
+    if acronym == HIDDEN_DONOR and not c.staff:  # it funds only the draft: staff alone know of it
+        assert response.status_code == 404
+        c.assert_no_private_data(response)
+        return
     assert response.status_code == 200
     readable = [o for o in SECRET if c.may_read_deadlines_of(o) and DONOR_OF[o] == acronym]
     c.assert_no_private_data(response, allowed=readable + (["unpublished"] if c.staff and acronym == "SDC" else []))
