@@ -12,7 +12,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -51,7 +53,7 @@ class LiveServer:
         self.access_log = tmp_path / "access.log"
         self.error_log = tmp_path / "error.log"
         self.cache_url = cache_url
-        self.seq = 0
+        self.seq, self.seq_lock = 0, threading.Lock()
         env = {key: value for key, value in os.environ.items()
                if key not in {"CELERY_BROKER_URL", "CACHE_URL", "TRUSTED_PROXIES"} and not key.startswith("API_THROTTLE_")}
         env.update(
@@ -88,8 +90,10 @@ class LiveServer:
         raise AssertionError(f"not every gunicorn worker answered within {timeout}s:\n{self.error_log.read_text()}")
 
     def get(self, path: str = URL, **headers: str) -> int:
-        self.seq += 1
-        return _get(self.port, path, **{"X-Seq": str(self.seq), **headers})
+        with self.seq_lock:  # requests may be sent from several threads at once
+            self.seq += 1
+            seq = self.seq
+        return _get(self.port, path, **{"X-Seq": str(seq), **headers})
 
     def _log_lines(self) -> list[tuple[str, str, str]]:
         if not self.access_log.exists():
@@ -151,9 +155,17 @@ def server(live):
 
 
 def _statuses(server, count, **headers) -> tuple[list[int], set[str]]:
-    """Send `count` requests one after another; return their statuses and the workers that served the 429s."""
+    """Send `count` requests; return their statuses and the workers that served the 429s.
+
+    The first RATE go one after another; the rest in bursts of WORKERS at once, so that
+    several workers serve them (sequential requests may all land on one idle worker).
+    """
     first = server.seq + 1
-    statuses = [server.get(**headers) for _ in range(count)]
+    statuses = [server.get(**headers) for _ in range(min(count, RATE))]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        while len(statuses) < count:
+            burst = min(WORKERS, count - len(statuses))
+            statuses += list(pool.map(lambda _n: server.get(**headers), range(burst)))
     throttled = [first + i for i, status in enumerate(statuses) if status == 429]
     workers = set().union(*(server.workers_of(seq, seq) for seq in throttled)) if throttled else set()
     return statuses, workers
