@@ -9,10 +9,12 @@ PAGINATION_PARAMS = ("page", "page_size")
 
 
 def _positive_int(request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None:
+    values = request.query_params.getlist(name)
+    if not values:
         return None
-    raw = raw.strip()
+    if len(values) > 1:  # every copy is refused rather than the last one read
+        raise exceptions.ValidationError({name: ["Give this parameter once; it takes a single value."]})
+    raw = values[0].strip()
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         raise exceptions.ValidationError({name: [f"Give a whole number of at least 1; got {raw[:20]!r}."]})
     return int(raw)

@@ -3,14 +3,16 @@ from django.urls import path
 
 from api import serializers, views
 from donors.models import Donor, Partner
+from projects.selectors import corridors_visible, donors_visible, partners_visible
 from regions.models import Corridor, Country, Region
 
 app_name = "api"
 
 
-def reference_list(queryset, serializer_class):
-    """One ReferenceListView per reference list: what it lists, in what order, and how each item reads."""
-    return views.ReferenceListView.as_view(queryset=queryset, serializer_class=serializer_class)
+def reference_list(queryset, serializer_class, visible=None):
+    """One ReferenceListView per reference list: what it lists, in what order, how each item reads,
+    and (`visible`) which rows the caller may know of."""
+    return views.ReferenceListView.as_view(queryset=queryset, serializer_class=serializer_class, visible=visible)
 
 
 donors = Donor.objects.select_related("country").order_by("acronym", "id")
@@ -25,9 +27,9 @@ urlpatterns = [
     path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
     path("iati/activities.xml", views.IatiActivitiesView.as_view(), name="iati-activities"),
     path("stats/", views.ProjectStatsView.as_view(), name="stats"),
-    path("donors/", reference_list(donors, serializers.DonorSerializer), name="donor-list"),
-    path("partners/", reference_list(partners, serializers.PartnerSerializer), name="partner-list"),
+    path("donors/", reference_list(donors, serializers.DonorSerializer, donors_visible), name="donor-list"),
+    path("partners/", reference_list(partners, serializers.PartnerSerializer, partners_visible), name="partner-list"),
     path("regions/", reference_list(regions, serializers.RegionSerializer), name="region-list"),
     path("countries/", reference_list(countries, serializers.CountrySerializer), name="country-list"),
-    path("corridors/", reference_list(corridors, serializers.CorridorSerializer), name="corridor-list"),
+    path("corridors/", reference_list(corridors, serializers.CorridorSerializer, corridors_visible), name="corridor-list"),
 ]

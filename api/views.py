@@ -197,9 +197,17 @@ class ReferenceListSchema(AutoSchema):
 class ReferenceListView(StrictApiMixin, generics.ListAPIView):
     """A paginated reference list (donors, partners, regions, countries, corridors).
 
-    Each URL gives its `queryset` (ordered, with what the serializer reads select_related)
-    and `serializer_class`: `ReferenceListView.as_view(queryset=..., serializer_class=...)`.
+    Each URL gives its `queryset` (ordered, with what the serializer reads select_related),
+    its `serializer_class`, and `visible` (a selector taking `user=`) where some rows are
+    known only to staff: `ReferenceListView.as_view(queryset=..., serializer_class=..., visible=...)`.
     """
 
     pagination_class = ApiPagination
     schema = ReferenceListSchema()
+    visible = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.visible is None:
+            return queryset
+        return queryset.filter(pk__in=self.visible(user=self.request.user).values("pk"))

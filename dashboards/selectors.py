@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import dateformat, formats
 from django.utils.translation import gettext
 
-from donors.models import Donor, Partner
 from deadlines.models import Deadline
+from donors.models import Donor, Partner
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner
-from projects.selectors import project_list, project_visible
+from projects.selectors import donors_visible, project_list, project_visible
 from regions.models import Corridor, Country, Region
 
 # Bars drawn on the timeline at most; beyond that the page says how many are left out.
@@ -250,8 +250,9 @@ def corridor_flows(corridors: list[Corridor], *, row_height: int = 34, width: in
     }
 
 
-def donor_get(*, acronym: str) -> Donor | None:
-    return Donor.objects.filter(acronym__iexact=acronym).first()
+def donor_get(*, acronym: str, user) -> Donor | None:
+    """The donor of a donor page, if `user` may know of it (a donor of drafts only is staff's)."""
+    return donors_visible(user=user).filter(acronym__iexact=acronym).first()
 
 
 def user_donor(user) -> Donor | None:

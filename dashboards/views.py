@@ -123,7 +123,7 @@ def corridors(request):
 
 @require_GET
 def donor_detail(request, acronym):
-    donor = selectors.donor_get(acronym=acronym)
+    donor = selectors.donor_get(acronym=acronym, user=request.user)
     if donor is None:
         raise Http404(_("No such donor."))
     context = _dashboard_context(request, fixed_donor=donor.acronym)
@@ -142,7 +142,7 @@ def donor_detail(request, acronym):
 @require_GET
 def donor_reporting(request, acronym):
     """A donor's reporting deadlines: a 404 to everyone but its own users and officers."""
-    donor = selectors.donor_get(acronym=acronym)
+    donor = selectors.donor_get(acronym=acronym, user=request.user)
     deadlines = deadlines_readable_by(user=request.user, donor=donor) if donor else None
     if deadlines is None:
         raise Http404(_("No such page."))

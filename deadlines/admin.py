@@ -106,7 +106,8 @@ class ReminderInline(admin.TabularInline):
 
 @admin.register(Deadline)
 class DeadlineAdmin(SimpleHistoryAdmin):
-    list_display = ["due_on", "label", "project", "kind", "owner", "state", "timing"]
+    # The label says the kind when there is no title; at 1366 px beside the filters the state stays on screen.
+    list_display = ["due_on", "label", "project", "state", "timing", "owner"]
     list_display_links = ["due_on", "label"]
     list_filter = [DueFilter, "state", "kind", GeneratedFilter, ("owner", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["project", "owner"]

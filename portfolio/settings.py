@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "deadlines",
     "iati",
     "dashboards",
+    "benchmarks",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -9,8 +11,15 @@ admin.site.site_header = "Portfolio administration"
 admin.site.site_title = "Portfolio"
 admin.site.index_title = "Technical-cooperation portfolio"
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return HttpResponseRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

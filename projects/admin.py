@@ -28,6 +28,7 @@ from projects.models import (
 from projects.selectors import funding_totals
 from projects.services import project_update
 
+
 class NoDeleteRelatedMixin:
     """No red ✕ beside a region, donor or partner: from a project page it would delete the record itself."""
 

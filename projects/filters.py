@@ -22,6 +22,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner, running_in_year
@@ -123,7 +125,7 @@ class StrictDateField(forms.DateField):
     """YYYY-MM-DD exactly: strptime alone would take 2015-1-1 and other digits than ASCII ones."""
 
     input_formats = ["%Y-%m-%d"]
-    default_error_messages = {"invalid": "Give a date as YYYY-MM-DD, e.g. 2015-06-30."}
+    default_error_messages = {"invalid": _("Give a date as YYYY-MM-DD, e.g. 2015-06-30.")}
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip() and not DATE_RE.fullmatch(value.strip()):
@@ -138,7 +140,9 @@ class StrictDateFilter(django_filters.DateFilter):
 class YearField(forms.IntegerField):
     """Four ASCII digits: IntegerField alone would take 2015.0 and full-width digits."""
 
-    default_error_messages = {"invalid": f"Give a year as four digits, between {YEAR_MIN} and {YEAR_MAX}."}
+    default_error_messages = {
+        "invalid": format_lazy(_("Give a year as four digits, between {first} and {last}."), first=YEAR_MIN, last=YEAR_MAX)
+    }
 
     def __init__(self, **kwargs):
         kwargs.update(min_value=YEAR_MIN, max_value=YEAR_MAX)
@@ -165,7 +169,9 @@ class SearchField(forms.CharField):
         # A project containing "migration" contains "migra": only the longer word needs a search.
         words = [w for w in words if not any(w != other and w in other for other in words)]
         if len(words) > MAX_SEARCH_WORDS:
-            raise ValidationError(f"Give at most {MAX_SEARCH_WORDS} different words.", code="too_many")
+            raise ValidationError(
+                _("Give at most %(count)d different words."), code="too_many", params={"count": MAX_SEARCH_WORDS}
+            )
         return " ".join(words)
 
 
@@ -198,7 +204,10 @@ class ProjectFilterForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("year_from"), cleaned.get("year_to")
         if first is not None and last is not None and last < first:
-            self.add_error("year_to", f"The range ends before it starts: {int(last)} is before {int(first)}.")
+            self.add_error("year_to", ValidationError(
+                _("The range ends before it starts: %(last)d is before %(first)d."), code="reversed",
+                params={"last": int(last), "first": int(first)},
+            ))
         return cleaned
 
 

@@ -5,11 +5,13 @@ from typing import Any, NamedTuple
 
 import orjson
 from django.db import connection
-from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery, Sum, TextField
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, TextField
 from django.db.models.expressions import RawSQL
 
+from donors.models import Donor, Partner
 from projects.filters import ProjectFilterSet
-from projects.models import ActivityStatus, Funding, Project, effective_dates, running_in_year
+from projects.models import ActivityStatus, Funding, Project, ProjectPartner, effective_dates, running_in_year
+from regions.models import Corridor
 
 
 def funding_totals(fundings: QuerySet[Funding]) -> list[dict]:
@@ -22,6 +24,11 @@ def funding_totals(fundings: QuerySet[Funding]) -> list[dict]:
     )
 
 
+def sees_all_projects(user) -> bool:
+    """Staff (programme officers) see every project; everyone else published ones only."""
+    return user is not None and user.is_active and user.is_staff
+
+
 def project_visible(*, user, today: datetime.date | None = None) -> QuerySet[Project]:
     """The projects `user` may see, annotated with effective dates and `status_code`.
 
@@ -30,9 +37,38 @@ def project_visible(*, user, today: datetime.date | None = None) -> QuerySet[Pro
     projects only.
     """
     projects = Project.objects.with_status(today)
-    if user is not None and user.is_active and user.is_staff:
-        return projects
-    return projects.published()
+    return projects if sees_all_projects(user) else projects.published()
+
+
+# What the reference lists may name: staff every row; anyone else only what a published
+# project references, so a donor, partner or corridor of a draft stays unknown.
+
+
+def donors_visible(*, user) -> QuerySet[Donor]:
+    """A donor user also knows its own donor."""
+    donors = Donor.objects.all()
+    if sees_all_projects(user):
+        return donors
+    known = Exists(Funding.objects.filter(donor=OuterRef("pk"), project__is_published=True))
+    link = getattr(user, "donor_link", None) if user is not None and user.is_authenticated else None
+    return donors.filter(known | Q(pk=link.donor_id) if link is not None else known)
+
+
+def partners_visible(*, user) -> QuerySet[Partner]:
+    partners = Partner.objects.all()
+    if sees_all_projects(user):
+        return partners
+    return partners.filter(
+        Exists(ProjectPartner.objects.filter(partner=OuterRef("pk"), project__is_published=True))
+    )
+
+
+def corridors_visible(*, user) -> QuerySet[Corridor]:
+    corridors = Corridor.objects.all()
+    if sees_all_projects(user):
+        return corridors
+    links = Project.corridors.through.objects.filter(corridor=OuterRef("pk"), project__is_published=True)
+    return corridors.filter(Exists(links))
 
 
 def project_list(

@@ -1,6 +1,5 @@
 """The OpenAPI contract: generated without warnings, served offline, and honoured by a live server."""
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -32,12 +33,6 @@ def test_schema_endpoint_and_docs_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -92,7 +87,7 @@ def gunicorn_api(tmp_path_factory):
                           capture_output=True, text=True)
     tokens = dict(line.split(" ", 1) for line in made.stdout.splitlines() if line.startswith(("donor_", "officer_")))
     assert set(tokens) == {"donor_token", "officer_token"}, made.stdout
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     # gunicorn (as deployed) in its own session: a runserver child here made the
     # suite's PostgreSQL server fail at teardown.

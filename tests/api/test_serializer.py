@@ -9,9 +9,9 @@ from rest_framework.test import APIRequestFactory
 
 from api.renderers import ORJSONRenderer
 from api.serializers import ProjectSerializer
+from benchmarks.synthetic import portfolio_generate
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import project_visible, with_lists
-from projects.synthetic import portfolio_generate
 from regions.models import Corridor
 
 pytestmark = pytest.mark.django_db

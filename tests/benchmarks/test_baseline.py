@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from benchmarks import baseline
-from projects.synthetic import portfolio_generate
+from benchmarks.synthetic import portfolio_generate
 
 # The baselines are PostgreSQL SQL, as is the benchmark: tests/conftest.py runs
 # these in the PostgreSQL pass of the test command and leaves them out of the SQLite one.

@@ -4,12 +4,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count
 
+from benchmarks.synthetic import CHILD_TABLES, portfolio_generate, synthetic_projects
 from deadlines.models import Deadline
 from projects.models import Funding, Objective, Project, Scope
-from projects.synthetic import CHILD_TABLES, portfolio_generate, synthetic_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,21 @@ def test_generates_the_requested_number_of_projects_with_realistic_shapes(annex)
     assert set(Objective.objects.filter(project__in=projects).values_list("order", flat=True)) <= {1, 2, 3, 4, 5}
 
 
+def test_generated_deadlines_are_what_the_product_would_generate(annex):
+    """Report deadlines name the donor they are owed to, so the donor-privacy rule applies to them."""
+    from deadlines.services import deadlines_generate_for_project
+
+    portfolio_generate(projects=60, seed=6)
+    projects = synthetic_projects(6)
+    reports = Deadline.objects.filter(project__in=projects).exclude(kind__in=["project-start", "project-end", "mid-term-evaluation"])
+    assert reports.exists()
+    assert not reports.filter(donor__isnull=True).exists()
+    assert not reports.exclude(project__fundings__donor=models.F("donor")).exists()  # owed to a funder
+    for project in projects:  # regenerating changes nothing: the generator used the product's rule
+        result = deadlines_generate_for_project(project=project)
+        assert (result.created, result.moved, result.removed) == (0, 0, 0), project.slug
+
+
 def test_the_same_seed_gives_the_same_portfolio(annex):
     portfolio_generate(projects=N, seed=5)
     first = signature(5)
@@ -111,7 +126,7 @@ def project_schema():
 @pytest.mark.postgresql_only
 def test_a_large_load_restores_every_index_and_foreign_key(annex, monkeypatch):
     """Big PostgreSQL loads drop foreign keys and secondary indexes for the COPY; all must come back."""
-    monkeypatch.setattr("projects.synthetic.REBUILD_FROM", 1)
+    monkeypatch.setattr("benchmarks.synthetic.REBUILD_FROM", 1)
     before = project_schema()
     assert any("gin_trgm_ops" in row[2] for row in before)
     assert any("FOREIGN KEY" in row[2] for row in before)
@@ -128,13 +143,13 @@ def test_a_large_load_restores_every_index_and_foreign_key(annex, monkeypatch):
 
 @pytest.mark.postgresql_only
 def test_a_failed_large_load_leaves_the_schema_and_data_as_they_were(annex, monkeypatch):
-    monkeypatch.setattr("projects.synthetic.REBUILD_FROM", 1)
+    monkeypatch.setattr("benchmarks.synthetic.REBUILD_FROM", 1)
     before, projects_before = project_schema(), Project.objects.count()
 
     def broken(self, model, fields, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("projects.synthetic._CopyWriter.insert", broken)
+    monkeypatch.setattr("benchmarks.synthetic._CopyWriter.insert", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         portfolio_generate(projects=40, seed=4)
 
@@ -165,7 +180,7 @@ def secondary_indexes() -> dict[str, int]:
 @pytest.mark.postgresql_only
 def test_a_load_smaller_than_the_table_keeps_the_indexes(annex, monkeypatch):
     """Rebuilding every index of a big table for a small addition would cost more than it saves."""
-    monkeypatch.setattr("projects.synthetic.REBUILD_FROM", 1)
+    monkeypatch.setattr("benchmarks.synthetic.REBUILD_FROM", 1)
     before = secondary_indexes()
     assert before
 

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.synthetic import portfolio_generate
+from benchmarks.synthetic import portfolio_generate
 
 pytestmark = pytest.mark.django_db
 

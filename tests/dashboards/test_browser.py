@@ -235,3 +235,25 @@ def test_pages_pass_axe_wcag_aa_checks(axe_page, path):
         (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]
     ]
     assert violations == []
+
+
+@pytest.mark.parametrize("path, last_columns", [
+    ("/admin/projects/project/", ["column-donor_list", "column-is_published"]),
+    ("/admin/deadlines/deadline/", ["column-state", "column-timing"]),
+])
+def test_admin_lists_fit_a_1366_pixel_screen(browser, live_server, annex, officer, path, last_columns):
+    """An officer's laptop: the list's last columns are on screen beside the filters, no sideways scrolling."""
+    from deadlines.services import deadlines_generate_all
+
+    deadlines_generate_all()
+    with open_page(browser, live_server) as page:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto("/admin/login/")
+        page.fill("#id_username", officer.username)
+        page.fill("#id_password", "pw-officer-1")
+        page.click("input[type=submit]")
+        page.goto(path)
+        for column in last_columns:
+            box = page.locator(f"th.{column}").bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 1366, (column, box)
+        screenshot(page, "admin-" + path.strip("/").replace("/", "-") + "-1366")

@@ -32,3 +32,13 @@ def test_dates_on_the_dashboard_follow_the_language(client, annex):
         client.cookies["django_language"] = "es"
         body = client.get("/", {"donor": "SDC"}).content.decode()
     assert "Proyectos por donante" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, expected", [("fr", "Indiquez une année"), ("es", "Indique un año")])
+def test_filter_errors_are_in_the_viewers_language(client, annex, language, expected):
+    client.cookies["django_language"] = language
+    body = client.get("/", {"year_from": "twenty"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert expected in body and "Give a year" not in body
+    body = client.get("/", {"year_from": "2016", "year_to": "2012"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "The range ends before it starts" not in body

@@ -1,10 +1,10 @@
 """Dashboard aggregates agree with the shared definitions in projects.models."""
 import pytest
 
+from benchmarks.synthetic import portfolio_generate
 from dashboards.selectors import active_per_year
 from projects.models import ActivityStatus, Project, running_in_year
 from projects.selectors import project_list
-from projects.synthetic import portfolio_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ that needs them.
 import asyncio
 import datetime
 import email
-import socket
 import threading
 import time
 from collections import Counter
@@ -15,13 +14,9 @@ from collections import Counter
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.live import free_port
+
 TODAY = datetime.date(2026, 3, 2)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(condition, *, timeout: float = 30, interval: float = 0.05, message: str = "condition"):

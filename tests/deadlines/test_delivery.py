@@ -13,16 +13,15 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery import Celery
-from django.db import connection
 from kombu.exceptions import OperationalError
 from pytest_redis import factories
 
 from deadlines.models import Deadline, Reminder, ReminderDigest
 from tests.deadlines.conftest import TODAY, make_officer, make_project, wait_for
+from tests.live import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = "deadlines.tasks.reminders_scan"
@@ -30,14 +29,6 @@ SCAN = "deadlines.tasks.reminders_scan"
 redis_server = factories.redis_proc(executable=shutil.which("redis-server") or "/usr/bin/redis-server")
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:

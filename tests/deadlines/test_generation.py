@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from donors.models import Donor, ReportingBasis, ReportingRule
 from deadlines.models import Deadline, DeadlineKind, DeadlineState
 from deadlines.services import deadlines_demo_seed, deadlines_generate_for_project
+from donors.models import Donor, ReportingBasis, ReportingRule
 from projects.models import Project, StatusOverride
 
 pytestmark = pytest.mark.django_db

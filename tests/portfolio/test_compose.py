@@ -1,4 +1,5 @@
 import pytest
+
 """docker-compose.yml points every service at modules and files that exist."""
 import importlib
 import re

@@ -3,7 +3,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -12,20 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.live import free_port
+
 pytestmark = pytest.mark.database_independent
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_", "PORTFOLIO_", "CELERY_", "EMAIL_"))}
     env.update(PORTFOLIO_VAR_DIR=str(tmp_path / "var"), PORTFOLIO_ADDR=f"127.0.0.1:{port}")
     log = (tmp_path / "run.log").open("w+")

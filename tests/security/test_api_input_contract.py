@@ -28,6 +28,14 @@ def test_every_value_of_a_parameter_is_checked_strictly(client, annex, params, n
         assert name in response.json()
 
 
+@pytest.mark.parametrize("params", [{"page_size": ["abc", "2"]}, {"page": ["1", "2"]}, {"page_size": ["2", "2"]}])
+def test_pagination_parameters_given_twice_are_refused(client, annex, params):
+    for fmt in ("json", "csv"):
+        response = client.get("/api/v1/projects/", {**params, "format": fmt})
+        assert response.status_code == 400
+        assert set(params) <= set(response.json())
+
+
 def test_search_words_are_deduplicated_and_capped(client, annex):
     one = client.get("/api/v1/projects/", {"search": "migrant"}).json()
     assert one["count"] > 0

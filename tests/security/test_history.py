@@ -2,10 +2,10 @@
 import pytest
 from django.urls import reverse
 
-from projects.history import RestoreError, deleted_projects, project_restore
 from deadlines.models import Deadline
+from projects.history import RestoreError, deleted_projects, project_restore
 from projects.models import Funding, Objective, Project, ProjectPartner
-from tests.admin_forms import form_values, admin_change_data
+from tests.admin_forms import admin_change_data, form_values
 
 pytestmark = pytest.mark.django_db
 

@@ -41,8 +41,6 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from projects.services import OFFICER_APPS
-
 # ---------------------------------------------------------------------------
 # Routes: the URL configuration and the OpenAPI schema
 # ---------------------------------------------------------------------------
@@ -146,10 +144,10 @@ def _feed_token(url: str) -> str:
 def _world_build() -> World:
     from django.contrib.auth import get_user_model
 
-    from donors.models import Donor, DonorUser, Partner
-    from integrations.services import token_create, token_revoke
     from deadlines.models import Deadline
     from deadlines.services import calendar_feed_rotate
+    from donors.models import Donor, DonorUser, Partner
+    from integrations.services import token_create, token_revoke
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
     from regions.models import Corridor, Country
@@ -385,6 +383,10 @@ def _api_reference_data(c: Caller, obj, route):
     c.assert_no_private_data(response)
     if route == "api/v1/donors/":
         assert CONTACT not in response.body_text
+    # What only the draft references is known to staff alone.
+    hidden = {"api/v1/donors/": HIDDEN_DONOR, "api/v1/partners/": HIDDEN_PARTNER, "api/v1/corridors/": HIDDEN_CORRIDOR}
+    if route in hidden:
+        assert (hidden[route] in response.body_text) == c.staff, route
 
 
 @rule("api/schema/", "api/docs/", api=True)
@@ -404,6 +406,12 @@ def _healthz(c: Caller, obj):
     assert response.status_code == 200
     c.assert_no_private_data(response)
     c.assert_draft(response, visible=False)
+
+
+@rule("favicon.ico")
+def _favicon(c: Caller, obj):
+    response = c.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.ico")
 
 
 # --- Dashboards ---
@@ -461,6 +469,10 @@ def _donor_page(c: Caller, obj):
     """The donor's dashboard: public figures; its deadlines to its own users and officers only."""
     acronym = DONOR_OF[obj]
     response = c.get(f"/donors/{acronym}/")
+    if acronym == HIDDEN_DONOR and not c.staff:  # it funds only the draft: staff alone know of it
+        assert response.status_code == 404
+        c.assert_no_private_data(response)
+        return
     assert response.status_code == 200
     readable = [o for o in SECRET if c.may_read_deadlines_of(o) and DONOR_OF[o] == acronym]
     c.assert_no_private_data(response, allowed=readable + (["unpublished"] if c.staff and acronym == "SDC" else []))
@@ -551,10 +563,7 @@ def _admin_url(c: Caller, route: str) -> str:
     from django.contrib.contenttypes.models import ContentType
 
     model = next((m for p, m in _admin_models().items() if route.startswith(p)), None)
-    instance = None
-    if model is not None:
-        overrides = {"project": c.world.projects["unpublished"], "user": c.world.users["sdc"]}
-        instance = overrides.get(model._meta.model_name) or model._default_manager.order_by("pk").first()
+    instance = _admin_instance(c, model) if model is not None else None
     pk = str(instance.pk) if instance is not None else "0"
     url = route.replace("<path:object_id>", pk).replace("<id>", pk)
     if "^([^/]+)/history/([^/]+)/$" in url:  # one historical record of an object
@@ -570,8 +579,70 @@ def _admin_url(c: Caller, route: str) -> str:
     return "/" + url
 
 
+def _admin_request(c: Caller):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = c.world.users[c.user if c.staff else "officer"]
+    return request
+
+
+def _admin_instance(c: Caller, model):
+    """The object an admin route is tried on: one the model's admin lists (e.g. a deleted project's record)."""
+    overrides = {"project": c.world.projects["unpublished"], "user": c.world.users["sdc"]}
+    if model._meta.model_name in overrides:
+        return overrides[model._meta.model_name]
+    return admin.site._registry[model].get_queryset(_admin_request(c)).order_by("pk").first()
+
+
+# Site views of the admin, for a staff user: exactly what each answers.
+SITE_VIEW_STATUS = {
+    "admin/": 200,
+    "admin/password_change/": 200,
+    "admin/password_change/done/": 200,
+    "admin/jsi18n/": 200,
+    "admin/autocomplete/": 403,  # without its parameters: refused, not an empty list
+    "admin/r/<path:content_type_id>/<path:object_id>/": 302,  # view on site: to the project's page
+    "(?P<url>.*)$": 404,  # the catch-all
+}
+
+
+def _staff_admin_status(c: Caller, route: str, model) -> int:
+    """The one status a staff user gets for an admin route, from the model admin's own permission methods."""
+    request = _admin_request(c)
+    if model is None:
+        if re.search(r"\(\?P<app_label>", route):  # an app's index: only for someone with a permission in it
+            return 200 if request.user.has_module_perms("projects") else 404
+        key = route.removeprefix("admin/") if route.endswith("(?P<url>.*)$") else route
+        return SITE_VIEW_STATUS[key if key in SITE_VIEW_STATUS else route]
+    model_admin = admin.site._registry[model]
+    instance = _admin_instance(c, model)
+    tail = route.removeprefix(f"admin/{model._meta.app_label}/{model._meta.model_name}/")
+    if tail == "":
+        return 200 if model_admin.has_view_or_change_permission(request) else 403
+    if tail == "add/":
+        return 200 if model_admin.has_add_permission(request) else 403
+    if tail == "<path:object_id>/":  # a redirect to the change page, which checks
+        return 302
+    if tail == "<path:object_id>/history/" and instance is None:  # history looks for the object first
+        return 302
+    # Elsewhere the permission is checked first; then a missing object sends the user to the admin's index.
+    if tail == "<path:object_id>/delete/":
+        allowed = model_admin.has_delete_permission(request, instance)
+    elif tail == "<id>/password/":
+        allowed = model_admin.has_change_permission(request, instance)
+    elif tail in ("<path:object_id>/change/", "<path:object_id>/history/") or "history/" in tail:
+        allowed = model_admin.has_view_or_change_permission(request, instance)
+    else:
+        raise AssertionError(f"no rule for the admin route {route}")
+    if not allowed:
+        return 403
+    return 200 if instance is not None else 302
+
+
 def _admin_check(c: Caller, obj, routes):
-    """Donor users, anonymous callers and tokens never get an admin page; officers and administrators do."""
+    """Donor users, anonymous callers and tokens never get an admin page; officers and administrators get
+    exactly what their permissions give, page by page."""
     for route in routes:
         url = _admin_url(c, route)
         response = c.get(url)
@@ -579,28 +650,18 @@ def _admin_check(c: Caller, obj, routes):
             assert response.status_code == (302 if c.staff else 200), url
             continue
         if route == "admin/logout/":  # POST only; a GET logs no one out and shows nothing
-            assert response.status_code in (302, 405), f"{url}: {response.status_code}"
+            assert response.status_code == (405 if c.staff else 302), f"{url}: {response.status_code}"
             continue
         if not c.staff:
             assert response.status_code == 302, f"{url}: {response.status_code}"
             assert response["Location"].startswith("/admin/login/"), url
             continue
         model = next((m for p, m in _admin_models().items() if route.startswith(p)), None)
-        if model is None:  # site views: index, app list, jsi18n, password change, catch-all...
-            assert response.status_code in (200, 302, 403, 404), f"{url}: {response.status_code}"
-            continue
-        officer_app = model._meta.app_label in OFFICER_APPS
-        if route.endswith("/<path:object_id>/"):  # a RedirectView to the change page, which checks
-            assert response.status_code == 302 and response["Location"].endswith("/change/"), url
-        elif c.user == "officer" and not officer_app:  # 403, or a redirect when there is no such object
-            assert response.status_code in (302, 403), f"{url}: {response.status_code}"
-        else:
-            # 302: an object URL redirecting to its change page; 403: an action the admin offers no one
-            # (adding a historical record, a reminder e-mail or a log entry by hand).
-            assert response.status_code in (200, 302, 403), f"{url}: {response.status_code}"
-            if route.count("/") == 3:  # the changelist
-                assert response.status_code == 200, url
-        if route == "admin/projects/project/" and response.status_code == 200:
+        expected = _staff_admin_status(c, route, model)
+        assert response.status_code == expected, f"{c.user} {url}: {response.status_code}, expected {expected}"
+        if model is not None and route.endswith("/<path:object_id>/"):
+            assert response["Location"].endswith("/change/"), url
+        if route == "admin/projects/project/":
             assert "ZZDRAFT" in response.body_text  # officers see everything
 
 

@@ -18,10 +18,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
+
+from tests.live import database_url, free_port
 
 # django_db: the suite creates its test database, which gunicorn serves (/healthz checks its migrations).
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -33,20 +33,6 @@ WORKERS = 2
 SLOW_CLIENTS = 12
 DRIBBLE_EVERY = 0.5  # seconds between two lines of a slow client
 ANON_RATE = 3  # per minute, for the forwarded-address test
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _get(port: int, path: str = "/healthz", timeout: float = 5, **headers: str) -> tuple[int, float]:
@@ -94,10 +80,10 @@ class Server:
 def gunicorn(django_db_setup, tmp_path_factory):
     """gunicorn's sync workers on the suite's database, configured as the compose file's web service."""
     tmp = tmp_path_factory.mktemp("gunicorn")
-    port, log, access_log = _free_port(), tmp / "error.log", tmp / "access.log"
+    port, log, access_log = free_port(), tmp / "error.log", tmp / "access.log"
     env = {key: value for key, value in os.environ.items() if key not in {"CELERY_BROKER_URL", "CACHE_URL"}}
     env.pop("PORTFOLIO_TEST_START_POSTGRES", None)
-    env.update(DATABASE_URL=_database_url(), PORTFOLIO_VAR_DIR=str(tmp / "var"), TRUSTED_PROXIES="1",
+    env.update(DATABASE_URL=database_url(), PORTFOLIO_VAR_DIR=str(tmp / "var"), TRUSTED_PROXIES="1",
                API_THROTTLE_ANON=f"{ANON_RATE}/minute",
                XDG_RUNTIME_DIR=str(tmp))  # gunicorn's control socket: its own, not the user's shared one
     process = subprocess.Popen(
@@ -142,7 +128,7 @@ http {{
 def proxy(gunicorn, tmp_path_factory):
     """nginx with deploy/nginx.conf in front of the gunicorn above."""
     tmp = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
+    port = free_port()
     config = nginx_config(tmp, port, gunicorn.port)
     log = tmp / "error.log"
     check = subprocess.run([NGINX, "-t", "-p", str(tmp), "-e", str(log), "-c", str(config)],

@@ -10,18 +10,19 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from pytest_redis import factories
+
+from tests.live import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -30,21 +31,6 @@ RATE = 5  # requests per minute for every scope in the live server
 URL = "/api/v1/regions/"
 
 redis_server = factories.redis_proc(executable=shutil.which("redis-server") or "/usr/bin/redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The suite's test database, for the server's processes."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _get(port: int, path: str, **headers: str) -> int:
@@ -62,16 +48,16 @@ class LiveServer:
     """gunicorn on the suite's database; the access log line of a request is `<pid> <X-Seq> <status>`."""
 
     def __init__(self, tmp_path: Path, cache_url: str | None):
-        self.port = _free_port()
+        self.port = free_port()
         self.var_dir = tmp_path / "var"
         self.access_log = tmp_path / "access.log"
         self.error_log = tmp_path / "error.log"
         self.cache_url = cache_url
-        self.seq = 0
+        self.seq, self.seq_lock = 0, threading.Lock()
         env = {key: value for key, value in os.environ.items()
                if key not in {"CELERY_BROKER_URL", "CACHE_URL", "TRUSTED_PROXIES"} and not key.startswith("API_THROTTLE_")}
         env.update(
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=database_url(),
             PORTFOLIO_VAR_DIR=str(self.var_dir),
             API_THROTTLE_ANON=f"{RATE}/minute",
             API_THROTTLE_USER=f"{RATE}/minute",
@@ -104,8 +90,10 @@ class LiveServer:
         raise AssertionError(f"not every gunicorn worker answered within {timeout}s:\n{self.error_log.read_text()}")
 
     def get(self, path: str = URL, **headers: str) -> int:
-        self.seq += 1
-        return _get(self.port, path, **{"X-Seq": str(self.seq), **headers})
+        with self.seq_lock:  # requests may be sent from several threads at once
+            self.seq += 1
+            seq = self.seq
+        return _get(self.port, path, **{"X-Seq": str(seq), **headers})
 
     def _log_lines(self) -> list[tuple[str, str, str]]:
         if not self.access_log.exists():
@@ -167,9 +155,17 @@ def server(live):
 
 
 def _statuses(server, count, **headers) -> tuple[list[int], set[str]]:
-    """Send `count` requests one after another; return their statuses and the workers that served the 429s."""
+    """Send `count` requests; return their statuses and the workers that served the 429s.
+
+    The first RATE go one after another; the rest in bursts of WORKERS at once, so that
+    several workers serve them (sequential requests may all land on one idle worker).
+    """
     first = server.seq + 1
-    statuses = [server.get(**headers) for _ in range(count)]
+    statuses = [server.get(**headers) for _ in range(min(count, RATE))]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        while len(statuses) < count:
+            burst = min(WORKERS, count - len(statuses))
+            statuses += list(pool.map(lambda _n: server.get(**headers), range(burst)))
     throttled = [first + i for i, status in enumerate(statuses) if status == 429]
     workers = set().union(*(server.workers_of(seq, seq) for seq in throttled)) if throttled else set()
     return statuses, workers

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from projects.synthetic import portfolio_generate
+from benchmarks.synthetic import portfolio_generate
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@
 countries from the migrations, the annex if loaded): donors of very unequal size
 (Zipf-like, so a few fund most projects), 1-8 countries per project, some
 migration corridors, 1-5 objectives, funding in several currencies (some without
-an amount), partners and generated-style deadlines. The same seed on the same
+an amount), partners, and the deadlines the product's own rules give (deadlines_wanted, with
+reporting rules for the synthetic donors). The same seed on the same
 reference data gives the same portfolio.
 
 Rows are written in batches: COPY on PostgreSQL (100,000 projects and about a
@@ -22,8 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from deadlines.models import Deadline, DeadlineKind, DeadlineState
-from donors.models import Donor, OrganisationKind, Partner
+from deadlines.models import Deadline, DeadlineState
+from deadlines.services import deadlines_wanted
+from donors.models import Donor, OrganisationKind, Partner, ReportingBasis, ReportingRule
 from projects.models import (
     Funding,
     Objective,
@@ -141,11 +143,15 @@ OBJECTIVE_TEMPLATES = [
     "Promote bilateral cooperation along the main migration corridors of {country}.",
     "Raise awareness among employers and recruitment agencies of {topic}.",
 ]
+SYNTHETIC_REPORTING_RULES = [
+    ("Norad", "progress-report", ReportingBasis.EACH_YEAR, 60),
+    ("USDOL", "financial-report", ReportingBasis.EACH_YEAR, 90),
+]
 CURRENCY_SHARES = (("USD", 0.2), ("EUR", 0.1))  # of amounts given in a common currency instead of the donor's
 
 
 @dataclass
-class GenerateResult:
+class SyntheticResult:
     projects: int = 0
     countries: int = 0
     corridors: int = 0
@@ -178,9 +184,10 @@ class _Reference:
     corridors: list[tuple[int, int]]  # id, origin id
     corridors_by_origin: dict[int, list[int]]
     officers: list[int]
+    rules: dict[int, list[ReportingRule]]  # by donor id
 
 
-def reference_data_ensure() -> tuple[int, int, int]:
+def synthetic_references_ensure() -> tuple[int, int, int]:
     """Create the synthetic donors, partners and corridors that are missing; return how many were made."""
     countries = dict(Country.objects.values_list("code", "id"))
     names = dict(Country.objects.values_list("code", "name"))
@@ -191,6 +198,20 @@ def reference_data_ensure() -> tuple[int, int, int]:
         [
             Donor(acronym=acronym, name=name, kind=kind, country_id=countries.get(code))
             for acronym, name, kind, code, _currency in DONORS
+        ],
+        ignore_conflicts=True,
+    )
+    # Every synthetic donor wants a final report; a few a yearly progress report too.
+    donor_ids = dict(Donor.objects.filter(acronym__in=[d[0] for d in DONORS]).values_list("acronym", "id"))
+    ReportingRule.objects.bulk_create(
+        [
+            ReportingRule(donor_id=donor_ids[acronym], kind=kind, basis=basis, days_after=days)
+            for acronym, kind, basis, days in SYNTHETIC_REPORTING_RULES
+            if acronym in donor_ids
+        ]
+        + [
+            ReportingRule(donor_id=donor_id, kind="final-report", basis=ReportingBasis.END, days_after=90)
+            for donor_id in donor_ids.values()
         ],
         ignore_conflicts=True,
     )
@@ -244,6 +265,9 @@ def _reference(rng: random.Random) -> _Reference:
     for corridor_id, origin_id in corridors:
         corridors_by_origin.setdefault(origin_id, []).append(corridor_id)
     officers = list(get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk").values_list("pk", flat=True))
+    rules: dict = {}
+    for rule in ReportingRule.objects.select_related("donor").order_by("donor_id", "basis", "kind"):
+        rules.setdefault(rule.donor_id, []).append(rule)
     return _Reference(
         countries=countries,
         country_weights=country_weights,
@@ -254,6 +278,7 @@ def _reference(rng: random.Random) -> _Reference:
         corridors=corridors,
         corridors_by_origin=corridors_by_origin,
         officers=officers,
+        rules=rules,
     )
 
 
@@ -271,13 +296,6 @@ def _distinct(rng: random.Random, items: Sequence, weights: Sequence[float], k: 
             if len(chosen) == k:
                 break
     return list(chosen)
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str, today: datetime.date, now):
@@ -362,26 +380,21 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
             )[0]
             partners.append((partner_id, int(role)))
 
+    # The product's own rule of what a project owes (deadlines_wanted), so synthetic report
+    # deadlines name their donor as real ones do.
+    plan = Project(
+        planned_start=planned_start, planned_end=planned_end, actual_start=actual_start, actual_end=actual_end,
+        status_override=status_override,
+    )
+    rules = [rule for donor_id, _acronym in donors for rule in ref.rules.get(donor_id, ())]
     deadlines = []
-    if status_override != StatusOverride.CANCELLED:
-        start, end = actual_start or planned_start, actual_end or planned_end
-        wanted = [("project-start", DeadlineKind.PROJECT_START, start, ""),
-                  ("project-end", DeadlineKind.PROJECT_END, end, "")]
-        if (end - start).days >= 730:
-            wanted.append(("mid-term", DeadlineKind.MIDTERM_EVALUATION, start + (end - start) / 2, ""))
-        if fundings and rng.random() < 0.5:
-            donor_id, acronym = donors[0]
-            wanted.append((
-                f"donor-{donor_id}:final-report:end", DeadlineKind.FINAL_REPORT, end + datetime.timedelta(days=90),
-                f"Final report to {acronym}",
-            ))
-        for key, kind, due_on, label in wanted:
-            # Past deadlines are mostly done; a few are overdue and still open.
-            done = due_on < today and rng.random() < 0.9
-            deadlines.append((
-                str(kind), label, due_on, None, str(DeadlineState.DONE if done else DeadlineState.OPEN), None,
-                now if done else None, key, now, now,
-            ))
+    for key, spec in deadlines_wanted(project=plan, rules=rules).items():
+        # Past deadlines are mostly done; a few are overdue and still open.
+        done = spec.due_on < today and rng.random() < 0.9
+        deadlines.append((
+            str(spec.kind), spec.title, spec.due_on, None, spec.donor_id,
+            str(DeadlineState.DONE if done else DeadlineState.OPEN), None, now if done else None, key, now, now,
+        ))
 
     children = {
         "countries": [(c[0],) for c in countries],
@@ -407,7 +420,7 @@ CHILD_TABLES = {
     "fundings": (Funding, ("donor_id", "amount", "currency")),
     "partners": (ProjectPartner, ("partner_id", "role")),
     "deadlines": (Deadline, (
-        "kind", "title", "due_on", "owner_id", "state", "closed_by_id", "closed_at", "generation_key",
+        "kind", "title", "due_on", "owner_id", "donor_id", "state", "closed_by_id", "closed_at", "generation_key",
         "created_at", "updated_at",
     )),
 }
@@ -495,7 +508,7 @@ def _bulk_load_finish(statements: list[str]) -> None:
 
 def portfolio_generate(
     *, projects: int, seed: int = 0, batch_size: int = BATCH_SIZE, progress: Callable | None = None
-) -> GenerateResult:
+) -> SyntheticResult:
     """Add `projects` synthetic projects (slugs synthetic-s<seed>-<n>), numbered after those already there.
 
     `progress`, if given, is called with the number of projects written after each batch.
@@ -504,14 +517,14 @@ def portfolio_generate(
     if projects < 0:
         raise ValueError("projects must not be negative")
     started = time.monotonic()
-    result = GenerateResult()
+    result = SyntheticResult()
     prefix = f"{SLUG_PREFIX}-s{seed}-"
     writer = _CopyWriter() if connection.vendor == "postgresql" else _Writer()
     today = timezone.localdate()
     now = timezone.now()
     tables = [Project._meta.db_table, *(model._meta.db_table for model, _f in CHILD_TABLES.values())]
     with transaction.atomic():
-        result.donors_created, result.partners_created, result.corridors_created = reference_data_ensure()
+        result.donors_created, result.partners_created, result.corridors_created = synthetic_references_ensure()
         first = Project.objects.filter(slug__startswith=prefix).count()
         ref = _reference(random.Random(f"portfolio-reference-{seed}"))
         # A rebuild costs in proportion to the whole table: worth it for a big load that at least doubles it.
