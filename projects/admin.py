@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines.admin import DeadlineInline
+from finance.admin import BudgetInline, TransactionInline
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 from projects.history import REVERT_NOTE, RevertError, project_delete, project_revert
 from projects.models import (
@@ -218,7 +219,7 @@ class ProjectAdmin(NoDeleteRelatedMixin, SimpleHistoryAdmin):
     # No date_hierarchy: it scans the whole table twice per page; the year filter serves instead.
     show_full_result_count = False  # spares a COUNT(*) over every project on filtered pages
     form = ProjectAdminForm
-    inlines = [ObjectiveInline, FundingInline, ProjectPartnerInline, DeadlineInline]
+    inlines = [ObjectiveInline, FundingInline, ProjectPartnerInline, BudgetInline, TransactionInline, DeadlineInline]
     fieldsets = [
         (None, {"fields": ["title", "short_name", "slug", "summary", "is_published", "responsible_officer"]}),
         ("Where", {"fields": ["scope", "region", "countries", "corridors"]}),

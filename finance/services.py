@@ -1,0 +1,208 @@
+"""Writes of money: the transactions CSV import (as an ERP exports it).
+
+Columns (header names, in any order; the header is line 1):
+`project` (slug or IATI activity identifier, `<IATI_REPORTING_ORG_REF>-<slug>`), `type` (IATI TransactionType code, 1-13), `date`
+and `value_date` (YYYY-MM-DD; an empty value date is the date), `value` (a decimal
+with a point and at most two places, e.g. -1250.50), `currency` (ISO 4217), `provider`
+and `receiver` (a donor's acronym, a partner's name or acronym, an IATI organisation
+identifier of either, or else a name kept as it is), `description`. Optional:
+`provider_ref`, `receiver_ref` (the IATI identifier of an organisation given by name),
+`internal` (1/0, yes/no, true/false; empty is 0).
+"""
+import csv
+import dataclasses
+import datetime
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from donors.models import Donor, Partner
+from finance.models import Transaction, TransactionType
+from iati.writer import activity_identifier
+from projects.models import Project
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_LINES = 50_000
+REQUIRED_COLUMNS = ("project", "type", "date", "value", "currency")
+OPTIONAL_COLUMNS = ("value_date", "provider", "receiver", "description", "provider_ref", "receiver_ref", "internal")
+YES, NO = {"1", "yes", "true", "y"}, {"", "0", "no", "false", "n"}
+
+
+@dataclasses.dataclass(frozen=True)
+class LineError:
+    line: int  # 1 is the header
+    reason: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclasses.dataclass
+class ImportReport:
+    """What an import did, or would do on a dry run: nothing is saved unless `errors` is empty."""
+
+    dry_run: bool
+    errors: list[LineError] = dataclasses.field(default_factory=list)
+    transactions: list[Transaction] = dataclasses.field(default_factory=list)  # created, or would be
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        if self.errors:
+            return f"{len(self.errors)} bad line{'s' if len(self.errors) != 1 else ''}; nothing saved."
+        count = len(self.transactions)
+        return f"{count} transaction{'s' if count != 1 else ''} {'would be created' if self.dry_run else 'created'}."
+
+
+class _Organisations:
+    """Donors and partners by the names a CSV may give them, read once per import."""
+
+    def __init__(self):
+        self.donors, self.partners = {}, {}
+        for donor in Donor.objects.all():
+            for key in (donor.acronym, donor.iati_ref, donor.name):
+                if key:
+                    self.donors.setdefault(key.casefold(), donor)
+        for partner in Partner.objects.all():
+            for key in (partner.name, partner.acronym, partner.iati_ref):
+                if key:
+                    self.partners.setdefault(key.casefold(), partner)
+
+    def fields(self, side: str, text: str, ref: str) -> dict:
+        key = text.casefold()
+        if key in self.donors:
+            return {f"{side}_donor": self.donors[key]}
+        if key in self.partners:
+            return {f"{side}_partner": self.partners[key]}
+        return {f"{side}_name": text, f"{side}_ref": ref}
+
+
+def _read(file, max_bytes: int) -> str:
+    data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"The file is larger than {max_bytes:,} bytes; split it.")
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"The file is not UTF-8 (byte {exc.start}); export it as UTF-8 CSV.") from None
+    return data.removeprefix("\ufeff")
+
+
+def _date(text: str, column: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _value(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"value {text!r} is not a number (a point before the decimals, no thousands separator)") from None
+    if not value.is_finite() or value.as_tuple().exponent < -2:
+        raise ValueError(f"value {text!r} has more than two decimal places")
+    return value
+
+
+def _message(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def _transaction(row: dict, projects: dict, organisations: _Organisations) -> Transaction:
+    project = projects.get(row["project"].casefold())
+    if project is None:
+        raise ValueError(f"no project with the slug or IATI identifier {row['project']!r}")
+    try:
+        kind = TransactionType(int(row["type"]))
+    except ValueError:
+        raise ValueError(f"type {row['type']!r} is not an IATI TransactionType code (1-13)") from None
+    date = _date(row["date"], "date")
+    internal = row.get("internal", "").lower()
+    if internal not in YES | NO:
+        raise ValueError(f"internal {row['internal']!r} is not 1 or 0")
+    instance = Transaction(
+        project=project, transaction_type=kind, date=date, value=_value(row["value"]), currency=row["currency"],
+        value_date=_date(row["value_date"], "value_date") if row.get("value_date") else date,
+        description=row.get("description", ""), is_internal=internal in YES,
+        **organisations.fields("provider", row.get("provider", ""), row.get("provider_ref", "")),
+        **organisations.fields("receiver", row.get("receiver", ""), row.get("receiver_ref", "")),
+    )
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ValueError(_message(exc)) from None
+    return instance
+
+
+def transactions_import(*, file, dry_run: bool, user=None, max_bytes: int = IMPORT_MAX_BYTES) -> ImportReport:
+    """Create the transactions of a CSV file (columns: this module's docstring), all or none.
+
+    Every line is checked before anything is saved; each bad one is reported by its
+    line number and reason, and then nothing is saved. A dry run checks the same and
+    saves nothing. `file` is a binary or text file object; `user` is recorded in the
+    history of each transaction. Two queries read the projects and organisations,
+    whatever the number of lines.
+    """
+    report = ImportReport(dry_run=dry_run)
+    try:
+        text = _read(file, max_bytes)
+    except ValueError as exc:
+        report.errors.append(LineError(0, str(exc)))
+        return report
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if missing or unknown or len(set(header)) != len(header):
+        reasons = [f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"] if missing else []
+        reasons += [f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"] if unknown else []
+        reasons += ["a column is named twice"] if len(set(header)) != len(header) else []
+        report.errors.append(LineError(1, "; ".join(reasons)))
+        return report
+    reader.fieldnames = header
+
+    projects = {}
+    for project in Project.objects.only("id", "slug", "short_name", "title"):
+        projects[project.slug.casefold()] = project
+        projects[activity_identifier(project).casefold()] = project
+    organisations = _Organisations()
+
+    line = 1
+    for record in reader:
+        line = reader.line_num
+        if len(report.transactions) + len(report.errors) >= IMPORT_MAX_LINES:
+            report.errors.append(LineError(line, f"more than {IMPORT_MAX_LINES:,} lines; split the file"))
+            break
+        if None in record:
+            report.errors.append(LineError(line, f"{len(header) + len(record[None])} cells for {len(header)} columns"))
+            continue
+        row = {key: (value or "").strip() for key, value in record.items()}
+        if not any(row.values()):
+            continue  # a blank line
+        empty = [name for name in REQUIRED_COLUMNS if not row[name]]
+        if empty:
+            report.errors.append(LineError(line, f"empty {', '.join(empty)}"))
+            continue
+        try:
+            report.transactions.append(_transaction(row, projects, organisations))
+        except ValueError as exc:
+            report.errors.append(LineError(line, str(exc)))
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        for instance in report.transactions:
+            instance._history_user = user
+            instance.save()
+    report.saved = True
+    return report
