@@ -42,8 +42,9 @@ class CurrencyFormField(forms.CharField):
         kwargs.setdefault("max_length", 3)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        return normalise_currency(super().to_python(value))
+    def clean(self, value):
+        # Validated as typed, so an error names what the user gave; stored upper case.
+        return normalise_currency(super().clean(value))
 
 
 class CurrencyField(models.CharField):
@@ -56,8 +57,8 @@ class CurrencyField(models.CharField):
         kwargs.setdefault("max_length", 3)
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
-        return normalise_currency(super().to_python(value))
+    def clean(self, value, model_instance):
+        return normalise_currency(super().clean(value, model_instance))
 
     def get_prep_value(self, value):
         return normalise_currency(super().get_prep_value(value))

@@ -145,9 +145,11 @@ class ConvertedTotal:
 
 
 def converted_total(
-    amounts: Iterable[tuple[Decimal, str, datetime.date]], *, currency: str | None = None, rates: RateTable | None = None
+    amounts: Iterable[tuple], *, currency: str | None = None, rates: RateTable | None = None
 ) -> ConvertedTotal:
-    """Sum (value, currency, value date) triples in `currency` (default: the PORTFOLIO_CURRENCY setting).
+    """Sum (value, currency, value date) amounts in `currency` (default: the PORTFOLIO_CURRENCY setting).
+
+    An optional fourth item says how many rows the amount sums (counted or left out as that many).
 
     Each amount converts at its value date by the gap rule of this module; an amount
     that cannot be converted is counted in `left_out`. Amounts already in the target
@@ -156,18 +158,19 @@ def converted_total(
     target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
     total, counted, left_out, used = Decimal(0), 0, 0, []
     table = rates
-    for value, amount_currency, day in amounts:
+    for value, amount_currency, day, *rows in amounts:
+        rows = rows[0] if rows else 1
         if normalise_currency(amount_currency) == target:
             total += Decimal(value)
-            counted += 1
+            counted += rows
             continue
         table = table or rate_table()
         converted = table.convert(value, amount_currency, target, day)
         if converted is None:
-            left_out += 1
+            left_out += rows
             continue
         total += converted[0]
-        counted += 1
+        counted += rows
         used.extend(rate.day for rate in converted[1])
     return ConvertedTotal(
         total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target, counted=counted, left_out=left_out,

@@ -6,7 +6,7 @@ internal money never reaches a figure they see.
 """
 import dataclasses
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from finance.models import Budget, BudgetType, Transaction, TransactionType
 from finance.rates import ConvertedTotal, RateTable, converted_total
@@ -38,8 +38,8 @@ def money_total(rows: QuerySet, *, currency: str | None = None, rates: RateTable
     One query: the database sums per currency and value date, and only those sums are
     converted, so the cost grows with the distinct days, not the rows.
     """
-    sums = rows.order_by().values_list("currency", "value_date").annotate(amount=Sum("value"))
-    return converted_total(((amount, code, day) for code, day, amount in sums), currency=currency, rates=rates)
+    sums = rows.order_by().values_list("currency", "value_date").annotate(amount=Sum("value"), rows=Count("id"))
+    return converted_total(((amount, code, day, n) for code, day, amount, n in sums), currency=currency, rates=rates)
 
 
 @dataclasses.dataclass(frozen=True)
