@@ -147,6 +147,7 @@ def _world_build() -> World:
     from deadlines.models import Deadline
     from deadlines.services import calendar_feed_rotate
     from donors.models import Donor, DonorUser, Partner
+    from finance.models import Budget, Transaction, TransactionType
     from integrations.services import token_create, token_revoke
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
@@ -181,6 +182,11 @@ def _world_build() -> World:
     Funding.objects.create(project=draft, donor=Donor.objects.get(acronym="SDC"), amount=1000, currency="CHF")
     Funding.objects.create(project=draft, donor=hidden_donor, amount=2000, currency="EUR")
     ProjectPartner.objects.create(project=draft, partner=partner)
+    # Internal money of the published SDC project: the admin routes of finance have objects to open.
+    Budget.objects.create(project=sdc, period_start=datetime.date(2014, 1, 1), period_end=datetime.date(2014, 12, 31),
+                          value=3000, currency="CHF", value_date=datetime.date(2014, 1, 1), is_internal=True)
+    Transaction.objects.create(project=sdc, transaction_type=TransactionType.DISBURSEMENT, date=datetime.date(2014, 2, 3),
+                               value=4000, currency="CHF", value_date=datetime.date(2014, 2, 3), is_internal=True)
     Project.objects.filter(pk=sdc.pk).update(responsible_officer=users["officer"])
     projects = {"sdc-funded": sdc, "ec-funded": ec, "unpublished": draft}
     for i, (name, project) in enumerate(projects.items()):
