@@ -11,9 +11,9 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines.admin import DeadlineInline
+from portfolio.admin_history import HistoryAdmin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 from projects.history import REVERT_NOTE, RevertError, project_delete, project_revert
 from projects.models import (
@@ -205,7 +205,7 @@ class DonorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(NoDeleteRelatedMixin, SimpleHistoryAdmin):
+class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
     # Few, narrow columns: at 1366 px beside the filters, the donors and the published flag stay on screen.
     list_display = ["short_name", "region", "status_label", "planned", "donor_list", "is_published"]
     list_display_links = ["short_name"]
