@@ -250,12 +250,16 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
             return form_class
 
         class VersionForm(form_class):
-            """The revert page shows the version's countries and corridors, not today's."""
+            """The revert page shows what a revert gives: the version's countries and corridors, not today's."""
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 self.initial["countries"] = [row.country_id for row in record.countries.all()]
                 self.initial["corridors"] = [row.corridor_id for row in record.corridors.all()]
+                if record.responsible_officer_id is None:  # project_revert keeps today's officer then
+                    self.initial["responsible_officer"] = (
+                        Project.objects.filter(pk=record.id).values_list("responsible_officer", flat=True).first()
+                    )
 
         return VersionForm
 
