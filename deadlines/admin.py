@@ -6,10 +6,10 @@ import datetime
 
 from django.contrib import admin, messages
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines.models import CLOSING_FIELDS, CalendarFeed, Deadline, DeadlineState, Reminder, ReminderDigest
 from deadlines.services import deadline_close, deadline_reopen, reminder_digests_send_again
+from portfolio.admin_history import HistoryAdmin
 
 
 class DeadlineInline(admin.TabularInline):
@@ -105,7 +105,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(HistoryAdmin):
     # The label says the kind when there is no title; at 1366 px beside the filters the state stays on screen.
     list_display = ["due_on", "label", "project", "state", "timing", "owner"]
     list_display_links = ["due_on", "label"]

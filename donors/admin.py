@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from donors.models import Donor, DonorUser, Partner, ReportingRule
+from portfolio.admin_history import HistoryAdmin
 
 
 class ReportingRuleInline(admin.TabularInline):
@@ -10,7 +10,7 @@ class ReportingRuleInline(admin.TabularInline):
 
 
 @admin.register(Donor)
-class DonorAdmin(SimpleHistoryAdmin):
+class DonorAdmin(HistoryAdmin):
     list_display = ["acronym", "name", "kind", "country", "iati_ref"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -20,7 +20,7 @@ class DonorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(HistoryAdmin):
     list_display = ["name", "acronym", "kind", "iati_ref"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "iati_ref"]

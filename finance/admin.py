@@ -3,9 +3,9 @@
 `BudgetInline` and `TransactionInline` are shown on the project page (projects.admin).
 """
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from finance.models import Budget, Transaction
+from portfolio.admin_history import HistoryAdmin
 
 BUDGET_FIELDS = ["period_start", "period_end", "budget_type", "status", "value", "currency", "value_date", "is_internal"]
 TRANSACTION_FIELDS = [
@@ -37,7 +37,7 @@ class TransactionInline(admin.StackedInline):
 
 
 @admin.register(Budget)
-class BudgetAdmin(SimpleHistoryAdmin):
+class BudgetAdmin(HistoryAdmin):
     list_display = ["project", "period_start", "period_end", "budget_type", "status", "value", "currency", "is_internal"]
     list_filter = ["budget_type", "status", "currency", "is_internal"]
     list_select_related = ["project"]
@@ -49,7 +49,7 @@ class BudgetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Transaction)
-class TransactionAdmin(SimpleHistoryAdmin):
+class TransactionAdmin(HistoryAdmin):
     list_display = ["date", "project", "transaction_type", "value", "currency", "provider", "receiver", "is_internal"]
     list_display_links = ["date"]
     list_filter = ["transaction_type", "currency", "is_internal"]

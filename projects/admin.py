@@ -11,10 +11,10 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.admin import SimpleHistoryAdmin
 
 from deadlines.admin import DeadlineInline
 from finance.admin import BudgetInline, TransactionInline
+from portfolio.admin_history import HistoryAdmin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 from projects.history import REVERT_NOTE, RevertError, project_delete, project_revert
 from projects.models import (
@@ -206,7 +206,7 @@ class DonorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(NoDeleteRelatedMixin, SimpleHistoryAdmin):
+class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
     # Few, narrow columns: at 1366 px beside the filters, the donors and the published flag stay on screen.
     list_display = ["short_name", "region", "status_label", "planned", "donor_list", "is_published"]
     list_display_links = ["short_name"]
@@ -251,12 +251,16 @@ class ProjectAdmin(NoDeleteRelatedMixin, SimpleHistoryAdmin):
             return form_class
 
         class VersionForm(form_class):
-            """The revert page shows the version's countries and corridors, not today's."""
+            """The revert page shows what a revert gives: the version's countries and corridors, not today's."""
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 self.initial["countries"] = [row.country_id for row in record.countries.all()]
                 self.initial["corridors"] = [row.corridor_id for row in record.corridors.all()]
+                if record.responsible_officer_id is None:  # project_revert keeps today's officer then
+                    self.initial["responsible_officer"] = (
+                        Project.objects.filter(pk=record.id).values_list("responsible_officer", flat=True).first()
+                    )
 
         return VersionForm
 

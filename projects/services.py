@@ -83,7 +83,9 @@ def annex_seed(*, path: Path = ANNEX_FIXTURE) -> SeedResult:
             if instance.pk is not None or (parent is not None and parent.slug in existing_projects):
                 result.unchanged += 1
                 continue
+            instance.skip_history_when_saving = True  # no entry per many-to-many set; one entry below
             deserialized.save()
+            del instance.skip_history_when_saving
             seeded.append(instance)
             result.created[instance._meta.verbose_name_plural] += 1
     # After the load, so a project's countries and corridors are set; children first, so the

@@ -222,6 +222,11 @@ def test_revert_to_the_seeded_version_keeps_the_responsible_officer(annex, offic
     assert seeded.responsible_officer_id is None
     revert_url = reverse("admin:projects_project_simple_history", args=[project.pk, seeded.history_id])
     page = officer_client.get(revert_url)
+    assert page.context["adminform"].form.initial["responsible_officer"] == officer.pk  # what the revert keeps
+    html = page.content.decode()
+    breadcrumbs = html[html.index('class="breadcrumbs"'):]
+    breadcrumbs = breadcrumbs[:breadcrumbs.index("</div>")]
+    assert "Deleted projects" not in breadcrumbs and ">Projects</a>" in breadcrumbs  # the list it belongs to
     assert officer_client.post(revert_url, form_values(page.context["adminform"].form)).status_code == 302
     project.refresh_from_db()
     assert project.responsible_officer == officer
@@ -255,3 +260,17 @@ def test_a_version_naming_a_deleted_donor_is_refused_and_nothing_changes(annex, 
     project.refresh_from_db()
     assert _capsa_state(project) == before
     assert not Donor.objects.filter(pk=donor.pk).exists()
+
+
+def test_the_history_page_shows_an_empty_officer_as_empty_and_the_seed_as_one_entry(annex, officer_client):
+    from projects.services import demo_seed
+
+    demo_seed()
+    project = Project.objects.get(slug="capsa")
+    assert list(project.history.order_by("history_id").values_list("history_type", "history_change_reason")) == [
+        ("+", "seeded from the annex"), ("~", "demo officer made responsible"),
+    ]
+    page = officer_client.get(reverse("admin:projects_project_history", args=[project.pk])).content.decode()
+    table = page[page.index('id="change-history"'):]
+    assert "pk=None" not in table and "None" not in table
+    assert "officer" in table  # the new value is shown
