@@ -37,7 +37,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from deadlines.models import CLOSING_FIELDS, CalendarFeed, Deadline, DeadlineKind, Reminder, ReminderDigest
+from deadlines.models import (
+    CLOSING_FIELDS,
+    CalendarFeed,
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    Reminder,
+    ReminderDigest,
+)
 from deadlines.selectors import (
     deadline_admin_url,
     deadline_list_admin_url,
@@ -120,12 +128,25 @@ def deadlines_wanted(*, project: Project, rules: list[ReportingRule]) -> dict[st
     return wanted
 
 
+def history_before_entry(*, project: Project, due_on: datetime.date) -> bool:
+    """A deadline of a project that had ended before it was entered, due before then: history, not an alarm.
+
+    Such deadlines (the whole annex) are made closed with the project (done, closed
+    when the project was entered, by no one), so no page shows them as overdue.
+    """
+    if project.created_at is None:
+        return False
+    entered = timezone.localdate(project.created_at)
+    return project.end < entered and due_on < entered
+
+
 @transaction.atomic
 def deadlines_generate_for_project(*, project: Project) -> GenerateResult:
     """Create, move or remove the project's generated deadlines to match its dates and rules.
 
     Idempotent. Open generated deadlines follow the dates; done and waived ones, and
-    manual ones, are never changed. An open generated deadline whose rule or date no
+    manual ones, are never changed. New ones that are history (history_before_entry)
+    are made closed. An open generated deadline whose rule or date no
     longer applies is removed. Costs three queries plus one write per change.
     """
     rules = list(ReportingRule.objects.filter(donor__fundings__project=project).select_related("donor"))
@@ -142,6 +163,8 @@ def deadlines_generate_for_project(*, project: Project) -> GenerateResult:
                 project=project, generation_key=key, kind=spec.kind, due_on=spec.due_on, title=spec.title,
                 donor_id=spec.donor_id,
             )
+            if history_before_entry(project=project, due_on=spec.due_on):
+                deadline.close(state=DeadlineState.DONE, user=None, now=project.created_at)
             deadline.full_clean()
             deadline.save()
             result.created += 1

@@ -16,7 +16,12 @@ def sdc_project(annex):
     sdc = Donor.objects.get(acronym="SDC")
     ReportingRule.objects.create(donor=sdc, kind="progress-report", basis=ReportingBasis.EACH_YEAR, days_after=60)
     ReportingRule.objects.create(donor=sdc, kind="final-report", basis=ReportingBasis.END, days_after=90)
-    return Project.objects.filter(fundings__donor=sdc).order_by("pk").first()
+    project = Project.objects.filter(fundings__donor=sdc).order_by("pk").first()
+    # Entered before it started, as a project followed from the start is: its deadlines are open work.
+    entered = datetime.datetime(project.planned_start.year - 1, 6, 1, tzinfo=datetime.UTC)
+    Project.objects.filter(pk=project.pk).update(created_at=entered)
+    project.refresh_from_db()
+    return project
 
 
 def _final(project):
