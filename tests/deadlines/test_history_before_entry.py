@@ -64,3 +64,11 @@ def test_the_migration_closes_what_earlier_code_left_open(annex):
     assert generated.exists() and not generated.filter(state=DeadlineState.OPEN).exists()
     manual.refresh_from_db()
     assert manual.state == DeadlineState.OPEN  # an officer's own deadline is theirs to close
+
+
+def test_the_donor_page_says_nothing_is_upcoming_when_all_is_history(annex, sdc_client):
+    from deadlines.services import deadlines_demo_seed
+
+    deadlines_demo_seed()
+    page = sdc_client.get("/donors/SDC/").content.decode()
+    assert "No upcoming reporting deadlines." in page and "No reporting deadlines yet." not in page
