@@ -255,14 +255,6 @@ def donor_get(*, acronym: str, user) -> Donor | None:
     return donors_visible(user=user).filter(acronym__iexact=acronym).first()
 
 
-def user_donor(user) -> Donor | None:
-    """The donor a logged-in donor user belongs to, or None."""
-    if not user.is_authenticated:
-        return None
-    link = getattr(user, "donor_link", None)
-    return link.donor if link is not None else None
-
-
 def filtered_projects(*, user, params, today: datetime.date | None = None) -> tuple[QuerySet[Project], dict]:
     """The projects `user` may see that match `params`, and the filter errors.
 

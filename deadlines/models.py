@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from donors.models import donor_id_of
 from projects.models import Funding
 
 # What closing or reopening a deadline changes; set by Deadline.close() and Deadline.reopen() only.
@@ -33,12 +34,6 @@ class DeadlineState(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     WAIVED = "waived", _("Waived")
-
-
-def donor_id_of(user) -> int | None:
-    """The donor whose deadlines a donor user reads; None for anyone else."""
-    link = getattr(user, "donor_link", None) if user.is_authenticated else None
-    return link.donor_id if link is not None else None
 
 
 class DeadlineQuerySet(models.QuerySet):

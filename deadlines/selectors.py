@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from deadlines.models import CalendarFeed, Deadline, ReminderDigest, donor_id_of
-from donors.models import Donor
+from deadlines.models import CalendarFeed, Deadline, ReminderDigest
+from donors.models import Donor, donor_id_of
 from integrations.models import token_digest
 from projects.models import Project
 from projects.selectors import project_visible

@@ -144,6 +144,12 @@ class DonorUser(models.Model):
         return f"{self.user} → {self.donor.acronym}"
 
 
+def donor_id_of(user) -> int | None:
+    """The donor a signed-in donor user belongs to; None for anyone else (staff, anonymous, no link)."""
+    link = getattr(user, "donor_link", None) if user is not None and user.is_authenticated else None
+    return link.donor_id if link is not None else None
+
+
 class ReportKind(models.TextChoices):
     """The reports a donor asks for; the values are also deadlines.DeadlineKind values."""
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, TextField
 from django.db.models.expressions import RawSQL
 
-from donors.models import Donor, Partner
+from donors.models import Donor, Partner, donor_id_of
 from projects.filters import ProjectFilterSet
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner, effective_dates, running_in_year
 from regions.models import Corridor
@@ -50,8 +50,8 @@ def donors_visible(*, user) -> QuerySet[Donor]:
     if sees_all_projects(user):
         return donors
     known = Exists(Funding.objects.filter(donor=OuterRef("pk"), project__is_published=True))
-    link = getattr(user, "donor_link", None) if user is not None and user.is_authenticated else None
-    return donors.filter(known | Q(pk=link.donor_id) if link is not None else known)
+    own = donor_id_of(user)
+    return donors.filter(known | Q(pk=own) if own is not None else known)
 
 
 def partners_visible(*, user) -> QuerySet[Partner]:
