@@ -80,3 +80,40 @@ def test_a_revised_budget_replaces_the_original_of_its_period(money):
         currency="USD", value_date=D(2024, 6, 1), budget_type=BudgetType.REVISED,
     )
     assert project_money(project=money, user=AnonymousUser(), currency="USD").budget.total == Decimal("200000.00")
+
+
+def test_portfolio_money_per_donor_counts_a_cofunded_project_in_each_group(money, django_assert_num_queries):
+    from finance.selectors import money_by, money_of
+    from projects.models import Project
+
+    donors = list(money.fundings.values_list("donor__acronym", flat=True))
+    projects = Project.objects.filter(is_published=True)
+    with django_assert_num_queries(2):
+        per_donor = money_by(projects, user=AnonymousUser(), by="fundings__donor__acronym", currency="USD")
+    alone = project_money(project=money, user=AnonymousUser(), currency="USD")
+    assert donors and set(per_donor) == set(donors)
+    for donor in donors:
+        assert per_donor[donor] == alone
+    assert money_of(projects, user=AnonymousUser(), currency="USD") == alone
+    assert money_of(projects.none(), user=AnonymousUser(), currency="USD").budget.total == 0
+
+
+def test_spending_per_year_and_donor_contributions(money):
+    from finance.selectors import donor_contributions, spending_per_year
+    from projects.models import Project
+
+    donor = money.fundings.first().donor
+    Transaction.objects.create(
+        project=money, transaction_type=TransactionType.EXPENDITURE, date=D(2023, 12, 20), value=Decimal("10.00"),
+        currency="USD", value_date=D(2024, 1, 3),
+    )
+    Transaction.objects.create(
+        project=money, transaction_type=TransactionType.INCOMING_COMMITMENT, date=D(2024, 1, 2), value=Decimal("1000.00"),
+        currency="EUR", value_date=D(2024, 1, 3), provider_donor=donor,
+    )
+    projects = Project.objects.all()
+    years = spending_per_year(projects, user=AnonymousUser(), currency="USD")
+    assert {year: total.total for year, total in years.items()} == {2023: Decimal("10.00"), 2024: Decimal("12345.67")}
+    contributions = donor_contributions(projects, user=AnonymousUser(), currency="USD")
+    assert contributions[donor.pk]["committed"].total == (Decimal("1000.00") * USD[D(2024, 1, 3)]).quantize(CENT)
+    assert contributions[donor.pk]["received"].total == 0
