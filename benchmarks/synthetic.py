@@ -343,7 +343,7 @@ def _distinct(rng: random.Random, items: Sequence, weights: Sequence[float], k: 
 
 
 def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str, today: datetime.date, now,
-                  title_prefix: str = "", published_share: float = PUBLISHED_SHARE):
+                  mark: str = "", published_share: float = PUBLISHED_SHARE):
     """One project as (project row without id, children: table name -> rows without the project id)."""
     theme, topic = rng.choice(THEMES)
     k = _weighted_count(rng, COUNTRY_COUNT_WEIGHTS)
@@ -380,7 +380,8 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
     status_override = StatusOverride.CANCELLED if roll < 0.03 else StatusOverride.SUSPENDED if roll < 0.05 else None
     officer = rng.choice(ref.officers) if ref.officers and rng.random() < 0.7 else None
     project = (
-        (title_prefix + title)[:300], f"{initials}-{countries[0][1]} {number}", f"{prefix}{number:07d}",
+        (f"[{mark}] " if mark else "") + title[:280], (f"{mark.upper()}-" if mark else "") + f"{initials}-{countries[0][1]} {number}",
+        f"{prefix}{number:07d}",
         f"The project supports {topic} {place}. It works with governments, employers' and workers' "
         "organisations and civil society.",
         str(scope), region_id, planned_start, planned_end, actual_start, actual_end,
@@ -641,14 +642,14 @@ def _bulk_load_finish(statements: list[str]) -> None:
 
 def portfolio_generate(
     *, projects: int, seed: int = 0, batch_size: int = BATCH_SIZE, progress: Callable | None = None,
-    slug_prefix: str | None = None, title_prefix: str = "", published_share: float = PUBLISHED_SHARE,
+    slug_prefix: str | None = None, mark: str = "", published_share: float = PUBLISHED_SHARE,
 ) -> SyntheticResult:
     """Add `projects` synthetic projects (slugs synthetic-s<seed>-<n>), numbered after those already there.
 
     `progress`, if given, is called with the number of projects written after each batch.
     Deterministic for a seed and the same reference data. Runs in one transaction.
-    `slug_prefix`, `title_prefix` and `published_share` are for the demo (`demo_load`):
-    projects a newcomer can tell from real ones.
+    `slug_prefix`, `mark` (a title prefix "[mark] " and a short-name prefix "MARK-") and
+    `published_share` are for the demo (`demo_generate`): projects nobody takes for real ones.
     """
     if projects < 0:
         raise ValueError("projects must not be negative")
@@ -671,7 +672,7 @@ def portfolio_generate(
             # One stream per batch: a batch's projects depend only on the seed and their numbers.
             rng = random.Random(f"portfolio-{seed}-{batch_start}")
             plans = [
-                _project_plan(rng, ref, number, prefix, today, now, title_prefix, published_share)
+                _project_plan(rng, ref, number, prefix, today, now, mark, published_share)
                 for number in range(batch_start, batch_end)
             ]
             # Money from a stream of its own, so the projects are those the same seed gave before it.
@@ -706,3 +707,28 @@ def synthetic_projects(seed: int | None = None):
     return Project.objects.filter(slug__startswith=prefix)
 
 
+
+
+# The demo: synthetic projects a newcomer sees next to the annex, marked so nobody takes them for real ones.
+DEMO_SLUG_PREFIX = "demo-"
+DEMO_MARK = "Demo"
+DEMO_SEED = 2026
+DEMO_PROJECTS = 300
+
+
+def demo_projects():
+    return Project.objects.filter(slug__startswith=DEMO_SLUG_PREFIX)
+
+
+def demo_generate(*, projects: int = DEMO_PROJECTS) -> SyntheticResult:
+    """Bring the demo to `projects` synthetic projects, all published, titled "[Demo] ...", with money.
+
+    The generator's own projects, so the demo looks like the benchmarks' portfolio;
+    running it again adds only what is missing (none when the demo is complete).
+    """
+    if projects < 0:
+        raise ValueError("projects must not be negative")
+    missing = max(0, projects - demo_projects().count())
+    return portfolio_generate(
+        projects=missing, seed=DEMO_SEED, slug_prefix=DEMO_SLUG_PREFIX, mark=DEMO_MARK, published_share=1.0
+    )
