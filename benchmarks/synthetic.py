@@ -453,13 +453,16 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
     return project, children
 
 
+_BACK_TO_FRIDAY = tuple(datetime.timedelta(days=max(0, weekday - 4)) for weekday in range(7))
+
+
 def _working_day(day: datetime.date) -> datetime.date:
     """A Saturday or Sunday moved back to the Friday: money moves on working days."""
-    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
+    return day - _BACK_TO_FRIDAY[day.weekday()]
 
 
 def _money(cents: int) -> decimal.Decimal:
-    return decimal.Decimal(cents).scaleb(-2)
+    return decimal.Decimal(cents) / 100  # exact: far fewer than 28 digits
 
 
 def _money_plan(rng: random.Random, ref: _Reference, project: tuple, fundings: list, partners: list,
