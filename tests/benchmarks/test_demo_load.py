@@ -60,7 +60,7 @@ def test_loading_again_does_not_duplicate(annex):
 def test_scripts_run_takes_demo_and_refuses_other_arguments():
     script = (ROOT / "scripts" / "run").read_text()
     assert "PORTFOLIO_DEMO" in script and "demo_load" in script
-    refused = subprocess.run(["bash", str(ROOT / "scripts" / "run"), "--nonsense"], capture_output=True, text=True,
-                             timeout=30)
+    refused = subprocess.run(["bash", str(ROOT / "scripts" / "run"), "--nonsense"], check=False,
+                             capture_output=True, text=True, timeout=30)
     assert refused.returncode == 2
     assert "--demo" in refused.stderr

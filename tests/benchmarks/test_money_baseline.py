@@ -43,7 +43,7 @@ def test_the_baseline_answers_what_the_product_answers(annex, product, baseline,
 
 
 def test_the_baselines_are_for_the_anonymous_viewer_only(annex, officer):
-    assert RequestFactory  # the staff figures include internal money the SQL leaves out
+    """Staff figures include internal money, which the baseline SQL leaves out: it refuses staff."""
     for view in (money.dashboard_money_sql, money.stats_money_sql):
         request = RequestFactory().get("/")
         request.user = officer

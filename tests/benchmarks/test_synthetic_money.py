@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from benchmarks.synthetic import portfolio_generate, synthetic_projects
 from finance.currencies import currency_codes
-from finance.models import Budget, BudgetType, Transaction, TransactionType, one_year_later
+from finance.models import (
+    Budget,
+    BudgetType,
+    Transaction,
+    TransactionType,
+    one_year_later,
+)
 from finance.selectors import money_of
 from projects.models import Project
 
