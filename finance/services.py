@@ -1,6 +1,6 @@
-"""Writes of money: the transactions CSV import (as an ERP exports it).
+"""Writes of money: the transactions CSV import (as an ERP exports it), and loading a newer rates file.
 
-Columns (header names, in any order; the header is line 1):
+Columns of the import (header names, in any order; the header is line 1):
 `project` (slug or IATI activity identifier, `<IATI_REPORTING_ORG_REF>-<slug>`), `type` (IATI TransactionType code, 1-13), `date`
 and `value_date` (YYYY-MM-DD; an empty value date is the date), `value` (a decimal
 with a point and at most two places, e.g. -1250.50), `currency` (ISO 4217), `provider`
@@ -13,7 +13,11 @@ import csv
 import dataclasses
 import datetime
 import io
+import os
+import tempfile
 from decimal import Decimal, InvalidOperation
+
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +25,7 @@ from django.db.models import Q
 
 from donors.models import Donor, Partner
 from finance.models import Transaction, TransactionType
+from finance.rates import RateTable, loaded_rates_path, rates_text
 from iati.writer import activity_identifier
 from projects.models import Project
 
@@ -206,3 +211,30 @@ def transactions_import(*, file, dry_run: bool, user=None, max_bytes: int = IMPO
             instance.save()
     report.saved = True
     return report
+
+
+def rates_load(*, path: Path) -> tuple[RateTable, Path]:
+    """Check an ECB eurofxref-hist file (.csv or .zip) and install it as the rates in use.
+
+    Nothing changes unless the whole file reads (a ValueError names the line otherwise). The
+    CSV replaces the loaded one in one rename, so a reader sees the old file or the new one,
+    never half of either; `finance.rates.rate_table()` notices the new file by its time stamp.
+    Returns the table and where it was installed.
+    """
+    text = rates_text(Path(path).read_bytes(), zipped=Path(path).suffix.lower() == ".zip")
+    table = RateTable.from_csv(text)
+    if not table.currencies() - {"EUR"}:
+        raise ValueError("The rates file has no rate for any currency.")
+    target = loaded_rates_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".rates-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return table, target
