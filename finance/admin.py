@@ -5,8 +5,10 @@ and a page for each.
 page (projects.admin).
 """
 from django.contrib import admin
+from django.urls import path
 
 from finance.models import Budget, PlannedDisbursement, Transaction
+from finance.views import transactions_import_view
 from portfolio.admin_history import HistoryAdmin
 
 BUDGET_FIELDS = ["period_start", "period_end", "budget_type", "status", "value", "currency", "value_date", "is_internal"]
@@ -46,6 +48,7 @@ class TransactionInline(admin.StackedInline):
     ]
     autocomplete_fields = ORGANISATION_AUTOCOMPLETE
     classes = ["collapse"]
+    template = "admin/finance/transaction/stacked_inline.html"  # with the link to the CSV import
 
 
 class PlannedDisbursementInline(admin.StackedInline):
@@ -85,6 +88,16 @@ class TransactionAdmin(HistoryAdmin):
     fields = ["project", *TRANSACTION_FIELDS]
     date_hierarchy = "date"
     show_full_result_count = False
+
+    def get_urls(self):
+        """The CSV import (finance.views) before the object routes, which would take `import/` for an id."""
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="finance_transaction_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        return transactions_import_view(request, self)
 
     @admin.display(description="provider")
     def provider(self, obj):
