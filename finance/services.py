@@ -17,14 +17,12 @@ import io
 import os
 import tempfile
 from decimal import Decimal, InvalidOperation
-
 from pathlib import Path
 
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from donors.models import Donor, Partner
 from finance.models import Transaction, TransactionType

@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.db.models.functions.text
-import finance.currencies
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import finance.currencies
 
 
 class Migration(migrations.Migration):
