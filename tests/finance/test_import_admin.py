@@ -1,5 +1,6 @@
 """The admin's CSV import page: finance staff only; a dry run first, then a confirmation that saves all or nothing."""
 import datetime
+import html
 import re
 
 import pytest
@@ -33,7 +34,7 @@ GOOD = (
 
 
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def test_a_file_with_one_bad_line_saves_nothing_and_the_page_names_the_line(finance_client, project):
@@ -140,3 +141,15 @@ def test_the_dry_run_reads_a_constant_number_of_queries(finance_client, project)
     day = datetime.date(2024, 1, 1)
     many = [f"{{slug}},3,{day + datetime.timedelta(days=i)},{i}.00,EUR,,SDC,ILO," for i in range(200)]
     assert queries(GOOD[:1]) == queries(many)
+
+
+def test_a_file_that_went_bad_since_its_dry_run_saves_nothing_on_confirmation(finance_client, project):
+    """Between the two steps a project's slug changed: the confirmation checks every line again."""
+    token = finance_client.post(URL, {"file": upload(project, *GOOD)}).context["token"]
+    type(project).objects.filter(pk=project.pk).update(slug="renamed-meanwhile")
+    response = finance_client.post(URL, {"token": token})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Nothing was saved" in page and "3 bad lines; nothing saved." in page
+    assert f"2 no project with the slug or IATI identifier '{project.slug}'" in page
+    assert not Transaction.objects.exists()
