@@ -1,6 +1,6 @@
 """Reads of money: who sees which rows, and totals converted to one currency.
 
-Staff see every budget and transaction; everyone else (anonymous callers, donor users,
+Staff see every budget, transaction and planned disbursement; everyone else (anonymous callers, donor users,
 tokens of non-staff users) sees the non-internal rows of published projects only, so
 internal money never reaches a figure they see.
 """
@@ -10,7 +10,7 @@ from collections.abc import Hashable
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from finance.models import Budget, BudgetType, Transaction, TransactionType
+from finance.models import Budget, BudgetType, PlannedDisbursement, Transaction, TransactionType
 from finance.rates import ConvertedTotal, RateTable, converted_total
 from projects.models import Project
 from projects.selectors import sees_all_projects
@@ -24,6 +24,11 @@ def budgets_visible(user) -> QuerySet[Budget]:
 def transactions_visible(user) -> QuerySet[Transaction]:
     transactions = Transaction.objects.all()
     return transactions if sees_all_projects(user) else transactions.filter(is_internal=False, project__is_published=True)
+
+
+def planned_disbursements_visible(user) -> QuerySet[PlannedDisbursement]:
+    planned = PlannedDisbursement.objects.all()
+    return planned if sees_all_projects(user) else planned.filter(is_internal=False, project__is_published=True)
 
 
 def budgets_counted(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
