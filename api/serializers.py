@@ -139,6 +139,8 @@ class CodeLabelField(serializers.Field):
 
     def __init__(self, choices, **kwargs):
         self.codelist = choices
+        codes = ", ".join(f"{item.value} {item.label}" for item in choices)
+        kwargs.setdefault("help_text", f"IATI {choices.__name__} codelist: {codes}.")
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
