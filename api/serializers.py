@@ -355,7 +355,9 @@ class ConvertedSumSerializer(serializers.Serializer):
     rates_from = serializers.DateField(allow_null=True, help_text="The earliest day of the rates used; null if none.")
     rates_to = serializers.DateField(allow_null=True, help_text="The latest day of the rates used; null if none.")
     source = serializers.CharField(help_text="The source of the exchange rates.")
-    note = serializers.CharField(help_text="The line to show under the amount: source, rates' dates, what was left out.")
+    note = serializers.CharField(
+        help_text="The line to show under the amount: the rates' source and dates, what was left out."
+    )
 
 
 class StatsMoneySerializer(serializers.Serializer):

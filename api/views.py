@@ -109,7 +109,9 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
         return with_api_lists(self.filtered_projects(), user=self.request.user)
 
     @extend_schema(
-        parameters=[currency_parameter("CSV only: the currency of the budget, committed, disbursed and spent columns.")],
+        parameters=[
+            currency_parameter("CSV only: the currency of the budget, committed, disbursed and spent columns.")
+        ],
         responses={
             (200, "application/json"): ProjectSerializer(many=True),
             (200, "text/csv"): CSV_RESPONSE,
@@ -158,7 +160,9 @@ class XMLViewMixin:
         return self.xml_rows_response(project_rows(projects, extra=money_lists(self.request.user)), filename)
 
     def xml_rows_response(self, rows, filename):
-        response = StreamingHttpResponse(iati_writer.activities_stream(rows), content_type="application/xml; charset=utf-8")
+        response = StreamingHttpResponse(
+            iati_writer.activities_stream(rows), content_type="application/xml; charset=utf-8"
+        )
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
 
@@ -249,7 +253,8 @@ def stats_with_money(stats: dict, *, total, groups: dict, currency: str) -> dict
             for key, found in groups.items() if key not in shown
         ]
         rows.sort(key=lambda group: int(group["key"]))
-    return {**stats, "currency": currency, "total": {**stats["total"], "money": money_json(total, currency)}, "groups": rows}
+    total = {**stats["total"], "money": money_json(total, currency)}
+    return {**stats, "currency": currency, "total": total, "groups": rows}
 
 
 class ReferenceListSchema(AutoSchema):

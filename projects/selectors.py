@@ -418,5 +418,6 @@ def project_rows(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
         values = dict(zip(ROW_SELECT, row[:len(ROW_SELECT)], strict=True))
         for name, related in RELATED_LISTS.items():
             values[name] = related.parse(values[name])
-        lists = {name: related.parse(text) for (name, related), text in zip(extra.items(), row[len(ROW_SELECT):], strict=True)}
+        texts = row[len(ROW_SELECT):]
+        lists = {name: related.parse(text) for (name, related), text in zip(extra.items(), texts, strict=True)}
         yield ProjectRow(**values, extra=lists)

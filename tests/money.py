@@ -78,6 +78,8 @@ def cents(value: Decimal) -> Decimal:
 
 
 # The public figures of the SDC project in USD, by hand from the rates on the value dates.
-SDC_BUDGET_USD = cents(Decimal("120000.00") / CHF[D(2024, 1, 5)] * USD[D(2024, 1, 5)] + Decimal("50000.00") * USD[D(2024, 1, 8)])
+SDC_BUDGET_USD = cents(
+    Decimal("120000.00") / CHF[D(2024, 1, 5)] * USD[D(2024, 1, 5)] + Decimal("50000.00") * USD[D(2024, 1, 8)]
+)
 EC_BUDGET_USD = cents(Decimal("1000.50") / GBP[D(2024, 1, 5)] * USD[D(2024, 1, 5)])
 EC_SPENT_USD = cents(Decimal("250.25") * USD[D(2024, 1, 4)])

@@ -11,7 +11,15 @@ import pytest
 
 from finance.rates import SOURCE
 from tests.money import (
-    CHF, D, EC_BUDGET_USD, EC_SPENT_USD, INTERNAL_TEXT, INTERNAL_VALUE, SDC_BUDGET_USD, USD, cents,
+    CHF,
+    EC_BUDGET_USD,
+    EC_SPENT_USD,
+    INTERNAL_TEXT,
+    INTERNAL_VALUE,
+    SDC_BUDGET_USD,
+    USD,
+    D,
+    cents,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,15 +98,14 @@ def test_internal_money_reaches_staff_only_in_every_api_response(request, money,
         text = body(response)
         assert (INTERNAL_VALUE in text) == sees_internal, url
         assert (INTERNAL_TEXT in text) == sees_internal, url
-    # The sums: the internal expenditure counts for staff only, in the total and in its group.
+    # The sums: the internal expenditure counts for staff only, in the total, in its group and in the CSV.
+    internal = Decimal(INTERNAL_VALUE) if sees_internal else 0
     stats = client.get("/api/v1/stats/", {"group_by": "donor", "currency": "USD"}).json()
-    spent = Decimal("12345.67") + EC_SPENT_USD + (Decimal(INTERNAL_VALUE) if sees_internal else 0)
-    assert Decimal(stats["total"]["money"]["spent"]["amount"]) == spent
+    assert Decimal(stats["total"]["money"]["spent"]["amount"]) == Decimal("12345.67") + EC_SPENT_USD + internal
     sdc = next(group for group in stats["groups"] if group["key"] == "SDC")
-    assert Decimal(sdc["money"]["spent"]["amount"]) == Decimal("12345.67") + (Decimal(INTERNAL_VALUE) if sees_internal else 0)
-    # The CSV's figures (sums, not rows) too.
+    assert Decimal(sdc["money"]["spent"]["amount"]) == Decimal("12345.67") + internal
     row = csv_rows(client.get("/api/v1/projects/", {"format": "csv"}))[money.sdc.slug]
-    assert Decimal(row["spent_usd"]) == Decimal("12345.67") + (Decimal(INTERNAL_VALUE) if sees_internal else 0)
+    assert Decimal(row["spent_usd"]) == Decimal("12345.67") + internal
 
 
 def test_stats_sum_budget_committed_disbursed_and_spent_per_group_in_the_default_currency(api_client, money):
@@ -196,4 +203,5 @@ def test_the_csv_has_money_columns_named_with_their_currency(api_client, money):
     chf = body(api_client.get("/api/v1/projects/", {"format": "csv", "currency": "CHF"}))
     assert "budget_chf" in chf.splitlines()[0]
     chf_of_8_january = Decimal("0.9307")
-    assert csv_rows(chf)[money.sdc.slug]["budget_chf"] == str(cents(Decimal("120000.00") + Decimal("50000.00") * chf_of_8_january))
+    budget = cents(Decimal("120000.00") + Decimal("50000.00") * chf_of_8_january)
+    assert csv_rows(chf)[money.sdc.slug]["budget_chf"] == str(budget)

@@ -12,9 +12,9 @@ from rest_framework.test import APIRequestFactory
 from api.renderers import ORJSONRenderer
 from api.serializers import ProjectSerializer
 from benchmarks.synthetic import portfolio_generate
+from donors.models import Donor, Partner
 from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
 from finance.selectors import money_lists
-from donors.models import Donor, Partner
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import project_visible, with_lists
 from regions.models import Corridor

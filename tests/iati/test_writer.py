@@ -3,6 +3,7 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+from django.conf import settings
 from lxml import etree
 
 from finance.models import Budget, Transaction
@@ -93,7 +94,8 @@ def money_document(user=None):
 
 
 def activity_in(document, project):
-    return next(a for a in document.findall("iati-activity") if a.findtext("iati-identifier").endswith(f"-{project.slug}"))
+    identifier = f"{settings.IATI_REPORTING_ORG_REF}-{project.slug}"
+    return next(a for a in document.findall("iati-activity") if a.findtext("iati-identifier") == identifier)
 
 
 @pytest.mark.django_db
