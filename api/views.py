@@ -119,11 +119,10 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
         }
     )
     def get(self, request, *args, **kwargs):
-        currency_of(request)  # a bad ?currency= is a 400 in JSON too
+        currency = currency_of(request)  # checked in JSON too: a bad ?currency= is a 400 everywhere
         if request.accepted_renderer.format == CSVRenderer.format:
             # CSV holds every matching project, but a malformed page or page_size is still a 400.
             self.paginator.validate_params(request)
-            currency = currency_of(request)
             projects = self.filtered_projects()
             money = money_by(projects, user=request.user, by="id", currency=currency)
             rows = project_rows(projects)
@@ -155,11 +154,11 @@ class XMLViewMixin:
     renderer_classes = [IATIXMLRenderer]
     pagination_class = None
 
-    def xml_response(self, projects, filename):
-        """`projects` (a queryset) as IATI XML, with the money the caller may see: one query, streamed."""
-        return self.xml_rows_response(project_rows(projects, extra=money_lists(self.request.user)), filename)
+    def xml_rows(self, projects):
+        """The rows of `projects` with the budgets and transactions the caller may see: one query, streamed."""
+        return project_rows(projects, extra=money_lists(self.request.user))
 
-    def xml_rows_response(self, rows, filename):
+    def xml_response(self, rows, filename):
         response = StreamingHttpResponse(
             iati_writer.activities_stream(rows), content_type="application/xml; charset=utf-8"
         )
@@ -178,7 +177,7 @@ class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView
     """IATI 2.03 activity XML of every matching project (same filters as the project list), streamed."""
 
     def get(self, request):
-        return self.xml_response(self.filtered_projects(), "activities.xml")
+        return self.xml_response(self.xml_rows(self.filtered_projects()), "activities.xml")
 
 
 @extend_schema(
@@ -194,11 +193,10 @@ class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
     queryset = Project.objects.none()
 
     def get(self, request, pk):
-        projects = project_visible(user=request.user).filter(pk=project_pk(pk))
-        project = next(project_rows(projects, extra=money_lists(request.user)), None)
+        project = next(self.xml_rows(project_visible(user=request.user).filter(pk=project_pk(pk))), None)
         if project is None:
             raise Http404("No Project matches the given query.")  # as get_object_or_404
-        return self.xml_rows_response([project], f"{iati_writer.activity_identifier(project)}.xml")
+        return self.xml_response([project], f"{iati_writer.activity_identifier(project)}.xml")
 
 
 @extend_schema(
