@@ -28,8 +28,10 @@ TestCase.setUpTestData) and rolled back at the end; each test runs in a savepoin
 """
 from __future__ import annotations
 
+import csv as csv_module
 import dataclasses
 import datetime
+import io
 import re
 from collections.abc import Callable
 
@@ -329,6 +331,14 @@ def _expect_project(caller: Caller, obj: str, response):
 
 # --- API ---
 
+# The internal budget and transaction of the SDC project (in _world_build): staff see them
+# in every API body and sum; nobody else sees or counts them (DESIGN.md, issue 13).
+INTERNAL_BUDGET_XML = '<value currency="CHF" value-date="2014-01-01">3000.00</value>'
+
+
+def _shows_internal_money(project: dict) -> bool:
+    return any(row["internal"] for row in project["budgets"] + project["transactions"])
+
 
 @rule("api/v1/projects/", api=True)
 def _api_project_list(c: Caller, obj):
@@ -347,6 +357,11 @@ def _api_project_list(c: Caller, obj):
     assert csv.status_code == 200
     c.assert_draft(csv)
     c.assert_no_private_data(csv)
+    sdc = next(p for p in data["results"] if p["slug"] == "bangladesh-migration-policy")
+    assert _shows_internal_money(sdc) == c.staff
+    money = c.get("/api/v1/projects/", query_params={"format": "csv", "currency": "CHF"})
+    row = next(r for r in csv_module.DictReader(io.StringIO(money.body_text)) if r["slug"] == sdc["slug"])
+    assert (row["budget_chf"], row["disbursed_chf"]) == (("3000.00", "4000.00") if c.staff else ("", ""))
 
 
 @rule("api/v1/projects/<str:pk>/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
@@ -354,6 +369,8 @@ def _api_project_detail(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/"))
     _expect_project(c, obj, response)
     c.assert_no_private_data(response)  # the API serves no deadlines, even to their readers
+    if obj == "sdc-funded":
+        assert _shows_internal_money(response.json()) == c.staff
 
 
 @rule("api/v1/projects/<str:pk>/iati.xml", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
@@ -361,6 +378,8 @@ def _api_project_iati(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/iati.xml"))
     _expect_project(c, obj, response)
     c.assert_no_private_data(response)
+    if obj == "sdc-funded":
+        assert (INTERNAL_BUDGET_XML in response.body_text) == c.staff
 
 
 @rule("api/v1/iati/activities.xml", api=True)
@@ -370,6 +389,7 @@ def _api_iati_activities(c: Caller, obj):
     c.assert_draft(response)
     assert response.body_text.count("<iati-activity ") == N_PUBLISHED + c.staff
     c.assert_no_private_data(response)
+    assert (INTERNAL_BUDGET_XML in response.body_text) == c.staff
     hidden = c.get("/api/v1/iati/activities.xml", query_params={"donor": HIDDEN_DONOR})
     assert hidden.body_text.count("<iati-activity ") == c.staff
 
@@ -387,6 +407,11 @@ def _api_stats(c: Caller, obj):
     assert sdc["total"]["projects"] == 5 + c.staff
     assert ({"currency": "EUR", "amount": "2000.00"} in c.get(
         "/api/v1/stats/", query_params={"donor": HIDDEN_DONOR}).json()["total"]["funding"]) == c.staff
+    money = c.get("/api/v1/stats/", query_params={"group_by": "donor", "currency": "CHF"}).json()
+    for figures in (money["total"]["money"], next(g for g in money["groups"] if g["key"] == "SDC")["money"]):
+        assert (figures["budget"]["amount"], figures["disbursed"]["amount"]) == (
+            ("3000.00", "4000.00") if c.staff else ("0.00", "0.00")
+        )
 
 
 @rule("api/v1/donors/", "api/v1/partners/", "api/v1/regions/", "api/v1/countries/", "api/v1/corridors/", api=True)
