@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from deadlines.models import CalendarFeed, Deadline, ReminderDigest
+from deadlines.models import CalendarFeed, Deadline, ReminderDigest, ReminderScan
 from donors.models import Donor, donor_id_of
 from integrations.models import token_digest
 from projects.models import Project
@@ -85,6 +85,11 @@ def programme_officers():
 def digests_to_send(*, now: datetime.datetime | None = None) -> list[int]:
     """Digests neither sent nor failed, whose retry time has come, not claimed by a live sender."""
     return list(ReminderDigest.objects.sendable(now=now or timezone.now()).order_by("pk").values_list("pk", flat=True))
+
+
+def reminder_scan_last() -> ReminderScan | None:
+    """The latest run of the scheduled scan, or None if it never ran."""
+    return ReminderScan.objects.order_by("-finished_at", "-id").first()
 
 
 def calendar_user(*, token: str):

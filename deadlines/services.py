@@ -45,6 +45,7 @@ from deadlines.models import (
     DeadlineState,
     Reminder,
     ReminderDigest,
+    ReminderScan,
 )
 from deadlines.selectors import (
     deadline_admin_url,
@@ -284,6 +285,14 @@ def reminders_schedule(*, today: datetime.date) -> ScheduleResult:
         result.reminders += bundled
         result.digests.append(digest.pk)
     return result
+
+
+def reminder_scan_record(*, run_on: datetime.date, started_at: datetime.datetime, result: ScheduleResult) -> ReminderScan:
+    """Record that the scheduled scan ran (call inside its transaction): /healthz shows the latest."""
+    return ReminderScan.objects.create(
+        run_on=run_on, started_at=started_at, finished_at=timezone.now(),
+        reminders=result.reminders, digests=len(result.digests),
+    )
 
 
 # Sending -----------------------------------------------------------------------------
