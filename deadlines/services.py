@@ -427,14 +427,15 @@ def reminders_run(*, today: datetime.date) -> RunResult:
 
 
 @transaction.atomic
-def calendar_feed_rotate(*, user) -> str:
+def calendar_feed_rotate(*, user, base_url: str | None = None) -> str:
     """Give the user a new secret feed URL, revoking any earlier one; return the URL (shown once).
 
-    Only a SHA-256 hash of the token is stored.
+    The URL starts with `base_url` (scheme and host; the page passes the request's),
+    else SITE_URL. Only a SHA-256 hash of the token is stored.
     """
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": token_digest(token)})
-    return settings.SITE_URL + reverse("calendar-feed", args=[token])
+    return (base_url or settings.SITE_URL) + reverse("calendar-feed", args=[token])
 
 
 def calendar_feed_revoke(*, user) -> bool:

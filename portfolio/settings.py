@@ -195,7 +195,7 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "dashboards:login"  # the site's own log-in, which donor users can use (the admin's refuses them)
 
 # E-mail: console by default; EMAIL_HOST switches to SMTP.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
