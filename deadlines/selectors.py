@@ -55,13 +55,19 @@ def deadlines_readable_by(*, user, project: Project | None = None, donor: Donor 
     return deadlines.select_related("project").order_by("due_on", "id")
 
 
-def reminder_window(*, today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
-    """The due dates that may have a reminder due on `today` (REMINDER_OFFSETS, catch-up included)."""
+def reminder_window(*, today: datetime.date) -> tuple[datetime.date | None, datetime.date] | None:
+    """The due dates that may have a reminder due on `today` (REMINDER_OFFSETS, catch-up included).
+
+    With overdue reminders repeated (REMINDER_OVERDUE_EVERY) every open deadline past
+    its date may have one: the window then has no start.
+    """
     offsets = settings.REMINDER_OFFSETS
     if not offsets:
         return None
-    earliest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS + max(offsets))
     latest = today - datetime.timedelta(days=min(offsets))
+    if settings.REMINDER_OVERDUE_EVERY:
+        return None, latest
+    earliest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS + max(offsets))
     return earliest, latest
 
 
@@ -70,11 +76,11 @@ def deadlines_to_remind(*, today: datetime.date) -> QuerySet[Deadline]:
     window = reminder_window(today=today)
     if window is None:
         return Deadline.objects.none()
-    return (
-        Deadline.objects.open()
-        .filter(due_on__range=window)
-        .select_related("owner", "project__responsible_officer")
-    )
+    earliest, latest = window
+    deadlines = Deadline.objects.open().filter(due_on__lte=latest)
+    if earliest is not None:
+        deadlines = deadlines.filter(due_on__gte=earliest)
+    return deadlines.select_related("owner", "project__responsible_officer")
 
 
 def programme_officers():

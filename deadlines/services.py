@@ -214,14 +214,35 @@ def _reachable(user) -> bool:
     return user is not None and user.is_active and user.is_staff and bool(user.email)
 
 
+def reminder_overdue_offset(*, late: int) -> int | None:
+    """The latest repeated overdue offset reached `late` days after the due date, or None.
+
+    After the last configured offset (or the due date, when none is after it) an open
+    deadline is reminded of every REMINDER_OVERDUE_EVERY days until it is closed:
+    with the defaults +1, +7, then +14, +21... Each is its own offset, so the
+    outbox's uniqueness keeps each one exactly once.
+    """
+    every = settings.REMINDER_OVERDUE_EVERY
+    if not every or not settings.REMINDER_OFFSETS:
+        return None
+    start = max(max(settings.REMINDER_OFFSETS), 0)
+    if late < start + every:
+        return None
+    return start + (late - start) // every * every
+
+
 def reminder_offset_due(*, due_on: datetime.date, today: datetime.date) -> int | None:
-    """The latest configured offset whose day has come and is not older than the catch-up window.
+    """The latest offset (configured or repeated overdue) whose day has come and is within the catch-up window.
 
     Only the latest is sent: after a missed run an officer gets the reminder that is
     current, not every one that was skipped.
     """
     oldest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
-    due = [offset for offset in settings.REMINDER_OFFSETS if oldest <= due_on + datetime.timedelta(days=offset) <= today]
+    offsets = [*settings.REMINDER_OFFSETS, reminder_overdue_offset(late=(today - due_on).days)]
+    due = [
+        offset for offset in offsets
+        if offset is not None and oldest <= due_on + datetime.timedelta(days=offset) <= today
+    ]
     return max(due) if due else None
 
 
