@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portfolio.env import env_bool, env_choice, env_int, env_list, env_str
+from portfolio.mailers import CONSOLE_BACKEND, SMTP_BACKEND, default_mailer, legacy_email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTFOLIO_VAR_DIR", str(BASE_DIR / "var")))
@@ -197,17 +198,23 @@ STORAGES = {
 
 LOGIN_URL = "dashboards:login"  # the site's own log-in, which donor users can use (the admin's refuses them)
 
-# E-mail: console by default; EMAIL_HOST switches to SMTP.
-EMAIL_HOST = env_str("EMAIL_HOST", "")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+# E-mail: console by default; EMAIL_HOST switches to SMTP. Read from the EMAIL_* variables, given to
+# Django as MAILERS on 6.1 and later (which deprecates the EMAIL_* settings), as EMAIL_* before.
+_email_host = env_str("EMAIL_HOST", "")
+MAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # seconds; the reminder checks read it whatever the backend
+MAILER = default_mailer(
+    backend=env_str("EMAIL_BACKEND", SMTP_BACKEND if _email_host else CONSOLE_BACKEND),
+    host=_email_host,
+    port=env_int("EMAIL_PORT", 25, minimum=1),
+    username=env_str("EMAIL_HOST_USER", ""),
+    password=env_str("EMAIL_HOST_PASSWORD", ""),
+    use_tls=env_bool("EMAIL_USE_TLS", False),
+    timeout=MAIL_TIMEOUT,
 )
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": MAILER}
+else:
+    globals().update(legacy_email_settings(MAILER))  # EMAIL_BACKEND, EMAIL_HOST...
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portfolio <portfolio@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -22,7 +22,7 @@ from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.database_independent]  # its own SQLite file, once
 
 # Exec the run command with Ctrl-C's signals at their defaults, as a terminal starts it (a shell
 # started with them ignored could not trap them).
