@@ -16,7 +16,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from portfolio.mailers import SMTP_BACKEND, default_mailer, legacy_email_settings
-
 from tests.live import free_port
 
 TODAY = datetime.date(2026, 3, 2)
