@@ -16,7 +16,10 @@ from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
 from api.exports import projects_csv_stream
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
-from api.serializers import ProjectSerializer, ProjectStatsSerializer
+from api.serializers import DeadlineSerializer, ProjectSerializer, ProjectStatsSerializer
+from deadlines.filters import DeadlineFilterSet
+from deadlines.models import Deadline
+from deadlines.selectors import deadlines_api_list
 from iati import writer as iati_writer
 from projects.filters import ProjectFilterSet
 from projects.models import Project
@@ -211,3 +214,19 @@ class ReferenceListView(StrictApiMixin, generics.ListAPIView):
         if self.visible is None:
             return queryset
         return queryset.filter(pk__in=self.visible(user=self.request.user).values("pk"))
+
+
+@extend_schema(tags=["deadlines"], responses={200: DeadlineSerializer(many=True), **error_responses(400, 401, 404, 406, 429)})
+class DeadlineListView(StrictApiMixin, generics.ListAPIView):
+    """Deadlines the caller may read, soonest first: officers all; a donor's users and tokens those of its
+    donor on published projects it funds; anyone else none. Filter by project, state and due range."""
+
+    serializer_class = DeadlineSerializer
+    pagination_class = ApiPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeadlineFilterSet
+    query_params_allowed = tuple(DeadlineFilterSet.base_filters)
+    queryset = Deadline.objects.none()  # for the schema; get_queryset() is what runs
+
+    def get_queryset(self):
+        return deadlines_api_list(user=self.request.user)

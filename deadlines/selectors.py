@@ -55,6 +55,14 @@ def deadlines_readable_by(*, user, project: Project | None = None, donor: Donor 
     return deadlines.select_related("project").order_by("due_on", "id")
 
 
+def deadlines_api_list(*, user) -> QuerySet[Deadline]:
+    """What /api/v1/deadlines/ lists for `user`: deadlines_readable_by, else none (anonymous, no donor)."""
+    readable = deadlines_readable_by(user=user)
+    if readable is None:
+        return Deadline.objects.none()
+    return readable.select_related("project", "donor")
+
+
 def reminder_window(*, today: datetime.date) -> tuple[datetime.date | None, datetime.date] | None:
     """The due dates that may have a reminder due on `today` (REMINDER_OFFSETS, catch-up included).
 
