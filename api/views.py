@@ -228,5 +228,11 @@ class DeadlineListView(StrictApiMixin, generics.ListAPIView):
     query_params_allowed = tuple(DeadlineFilterSet.base_filters)
     queryset = Deadline.objects.none()  # for the schema; get_queryset() is what runs
 
+    def check_query_params(self, request):
+        super().check_query_params(request)
+        repeated = sorted(name for name in self.query_params_allowed if len(request.query_params.getlist(name)) > 1)
+        if repeated:  # every filter here takes one value: none is silently dropped
+            raise exceptions.ValidationError({name: ["Give this parameter once; it takes a single value."] for name in repeated})
+
     def get_queryset(self):
         return deadlines_api_list(user=self.request.user)

@@ -80,6 +80,7 @@ def test_filters_by_project_state_and_due_range(officer_token_client, sdc_token_
     ({"state": "lost"}, "state"),
     ({"project": "capsa"}, "project"),
     ({"owner": "1"}, "owner"),
+    ({"state": ["open", "done"]}, "state"),
 ])
 def test_bad_parameters_are_a_400_naming_them(officer_token_client, params, field):
     response = officer_token_client.get("/api/v1/deadlines/", params)
