@@ -405,3 +405,25 @@ def money_json(money: ProjectMoney | None, currency: str) -> dict:
         zero = converted_total((), currency=currency)
         money = ProjectMoney(zero, zero, zero, zero)
     return {name: converted_json(getattr(money, name)) for name in ProjectMoney.FIELDS}
+
+
+class DeadlineProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    """A deadline of a project: what is due, when, to which donor, and whether it is closed."""
+
+    id = serializers.IntegerField()
+    project = DeadlineProjectSerializer()
+    kind = serializers.SerializerMethodField()
+    title = serializers.CharField(source="label")
+    due_on = serializers.DateField()
+    state = serializers.CharField()
+    donor = serializers.CharField(source="donor.acronym", default=None, allow_null=True)
+
+    @extend_schema_field(CodeLabelSerializer)
+    def get_kind(self, deadline) -> dict:
+        return {"code": deadline.kind, "label": str(deadline.get_kind_display())}

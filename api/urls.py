@@ -27,6 +27,7 @@ urlpatterns = [
     path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
     path("iati/activities.xml", views.IatiActivitiesView.as_view(), name="iati-activities"),
     path("stats/", views.ProjectStatsView.as_view(), name="stats"),
+    path("deadlines/", views.DeadlineListView.as_view(), name="deadline-list"),
     path("donors/", reference_list(donors, serializers.DonorSerializer, donors_visible), name="donor-list"),
     path("partners/", reference_list(partners, serializers.PartnerSerializer, partners_visible), name="partner-list"),
     path("regions/", reference_list(regions, serializers.RegionSerializer), name="region-list"),

@@ -17,7 +17,10 @@ from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
 from api.exports import projects_csv_stream
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
-from api.serializers import ProjectSerializer, ProjectStatsSerializer, money_json
+from api.serializers import DeadlineSerializer, ProjectSerializer, ProjectStatsSerializer, money_json
+from deadlines.filters import DeadlineFilterSet
+from deadlines.models import Deadline
+from deadlines.selectors import deadlines_api_list
 from finance.currencies import currency_codes, normalise_currency
 from finance.selectors import money_by, money_by_stats_group, money_lists, money_of
 from iati import writer as iati_writer
@@ -283,3 +286,25 @@ class ReferenceListView(StrictApiMixin, generics.ListAPIView):
         if self.visible is None:
             return queryset
         return queryset.filter(pk__in=self.visible(user=self.request.user).values("pk"))
+
+
+@extend_schema(tags=["deadlines"], responses={200: DeadlineSerializer(many=True), **error_responses(400, 401, 404, 406, 429)})
+class DeadlineListView(StrictApiMixin, generics.ListAPIView):
+    """Deadlines the caller may read, soonest first: officers all; a donor's users and tokens those of its
+    donor on published projects it funds; anyone else none. Filter by project, state and due range."""
+
+    serializer_class = DeadlineSerializer
+    pagination_class = ApiPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeadlineFilterSet
+    query_params_allowed = tuple(DeadlineFilterSet.base_filters)
+    queryset = Deadline.objects.none()  # for the schema; get_queryset() is what runs
+
+    def check_query_params(self, request):
+        super().check_query_params(request)
+        repeated = sorted(name for name in self.query_params_allowed if len(request.query_params.getlist(name)) > 1)
+        if repeated:  # every filter here takes one value: none is silently dropped
+            raise exceptions.ValidationError({name: ["Give this parameter once; it takes a single value."] for name in repeated})
+
+    def get_queryset(self):
+        return deadlines_api_list(user=self.request.user)

@@ -262,3 +262,29 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"calendar feed of {self.user}"
+
+
+class ReminderScan(models.Model):
+    """One run of the scheduled reminder scan: what /healthz reports as the scheduler's last run.
+
+    Written by the scan task in the transaction that fills the outbox, so a row
+    means the scan's work is committed. The database is what every web process
+    and the scheduler share, in the embedded default as in a deployment.
+    """
+
+    run_on = models.DateField(help_text="The day the scan was for.")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    reminders = models.PositiveIntegerField(default=0, help_text="Reminders bundled into new digests.")
+    digests = models.PositiveIntegerField(default=0, help_text="Digests made.")
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        get_latest_by = "finished_at"
+        indexes = [
+            # /healthz reads the latest run on every probe.
+            models.Index(fields=["-finished_at"], name="reminderscan_finished_idx"),
+        ]
+
+    def __str__(self):
+        return f"reminder scan for {self.run_on:%Y-%m-%d} at {self.finished_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from deadlines.models import CalendarFeed, Deadline, ReminderDigest
+from deadlines.models import CalendarFeed, Deadline, ReminderDigest, ReminderScan
 from donors.models import Donor, donor_id_of
 from integrations.models import token_digest
 from projects.models import Project
@@ -55,13 +55,27 @@ def deadlines_readable_by(*, user, project: Project | None = None, donor: Donor 
     return deadlines.select_related("project").order_by("due_on", "id")
 
 
-def reminder_window(*, today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
-    """The due dates that may have a reminder due on `today` (REMINDER_OFFSETS, catch-up included)."""
+def deadlines_api_list(*, user) -> QuerySet[Deadline]:
+    """What /api/v1/deadlines/ lists for `user`: deadlines_readable_by, else none (anonymous, no donor)."""
+    readable = deadlines_readable_by(user=user)
+    if readable is None:
+        return Deadline.objects.none()
+    return readable.select_related("project", "donor")
+
+
+def reminder_window(*, today: datetime.date) -> tuple[datetime.date | None, datetime.date] | None:
+    """The due dates that may have a reminder due on `today` (REMINDER_OFFSETS, catch-up included).
+
+    With overdue reminders repeated (REMINDER_OVERDUE_EVERY) every open deadline past
+    its date may have one: the window then has no start.
+    """
     offsets = settings.REMINDER_OFFSETS
     if not offsets:
         return None
-    earliest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS + max(offsets))
     latest = today - datetime.timedelta(days=min(offsets))
+    if settings.REMINDER_OVERDUE_EVERY:
+        return None, latest
+    earliest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS + max(offsets))
     return earliest, latest
 
 
@@ -70,11 +84,11 @@ def deadlines_to_remind(*, today: datetime.date) -> QuerySet[Deadline]:
     window = reminder_window(today=today)
     if window is None:
         return Deadline.objects.none()
-    return (
-        Deadline.objects.open()
-        .filter(due_on__range=window)
-        .select_related("owner", "project__responsible_officer")
-    )
+    earliest, latest = window
+    deadlines = Deadline.objects.open().filter(due_on__lte=latest)
+    if earliest is not None:
+        deadlines = deadlines.filter(due_on__gte=earliest)
+    return deadlines.select_related("owner", "project__responsible_officer")
 
 
 def programme_officers():
@@ -85,6 +99,11 @@ def programme_officers():
 def digests_to_send(*, now: datetime.datetime | None = None) -> list[int]:
     """Digests neither sent nor failed, whose retry time has come, not claimed by a live sender."""
     return list(ReminderDigest.objects.sendable(now=now or timezone.now()).order_by("pk").values_list("pk", flat=True))
+
+
+def reminder_scan_last() -> ReminderScan | None:
+    """The latest run of the scheduled scan, or None if it never ran."""
+    return ReminderScan.objects.order_by("-finished_at", "-id").first()
 
 
 def calendar_user(*, token: str):

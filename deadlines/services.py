@@ -45,6 +45,7 @@ from deadlines.models import (
     DeadlineState,
     Reminder,
     ReminderDigest,
+    ReminderScan,
 )
 from deadlines.selectors import (
     deadline_admin_url,
@@ -213,14 +214,35 @@ def _reachable(user) -> bool:
     return user is not None and user.is_active and user.is_staff and bool(user.email)
 
 
+def reminder_overdue_offset(*, late: int) -> int | None:
+    """The latest repeated overdue offset reached `late` days after the due date, or None.
+
+    After the last configured offset (or the due date, when none is after it) an open
+    deadline is reminded of every REMINDER_OVERDUE_EVERY days until it is closed:
+    with the defaults +1, +7, then +14, +21... Each is its own offset, so the
+    outbox's uniqueness keeps each one exactly once.
+    """
+    every = settings.REMINDER_OVERDUE_EVERY
+    if not every or not settings.REMINDER_OFFSETS:
+        return None
+    start = max(max(settings.REMINDER_OFFSETS), 0)
+    if late < start + every:
+        return None
+    return start + (late - start) // every * every
+
+
 def reminder_offset_due(*, due_on: datetime.date, today: datetime.date) -> int | None:
-    """The latest configured offset whose day has come and is not older than the catch-up window.
+    """The latest offset (configured or repeated overdue) whose day has come and is within the catch-up window.
 
     Only the latest is sent: after a missed run an officer gets the reminder that is
     current, not every one that was skipped.
     """
     oldest = today - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
-    due = [offset for offset in settings.REMINDER_OFFSETS if oldest <= due_on + datetime.timedelta(days=offset) <= today]
+    offsets = [*settings.REMINDER_OFFSETS, reminder_overdue_offset(late=(today - due_on).days)]
+    due = [
+        offset for offset in offsets
+        if offset is not None and oldest <= due_on + datetime.timedelta(days=offset) <= today
+    ]
     return max(due) if due else None
 
 
@@ -284,6 +306,14 @@ def reminders_schedule(*, today: datetime.date) -> ScheduleResult:
         result.reminders += bundled
         result.digests.append(digest.pk)
     return result
+
+
+def reminder_scan_record(*, run_on: datetime.date, started_at: datetime.datetime, result: ScheduleResult) -> ReminderScan:
+    """Record that the scheduled scan ran (call inside its transaction): /healthz shows the latest."""
+    return ReminderScan.objects.create(
+        run_on=run_on, started_at=started_at, finished_at=timezone.now(),
+        reminders=result.reminders, digests=len(result.digests),
+    )
 
 
 # Sending -----------------------------------------------------------------------------
@@ -418,14 +448,15 @@ def reminders_run(*, today: datetime.date) -> RunResult:
 
 
 @transaction.atomic
-def calendar_feed_rotate(*, user) -> str:
+def calendar_feed_rotate(*, user, base_url: str | None = None) -> str:
     """Give the user a new secret feed URL, revoking any earlier one; return the URL (shown once).
 
-    Only a SHA-256 hash of the token is stored.
+    The URL starts with `base_url` (scheme and host; the page passes the request's),
+    else SITE_URL. Only a SHA-256 hash of the token is stored.
     """
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": token_digest(token)})
-    return settings.SITE_URL + reverse("calendar-feed", args=[token])
+    return (base_url or settings.SITE_URL) + reverse("calendar-feed", args=[token])
 
 
 def calendar_feed_revoke(*, user) -> bool:

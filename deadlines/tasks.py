@@ -3,6 +3,7 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.signals import beat_init
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,11 +26,14 @@ def reminders_scan(today: str | None = None) -> int:
     """Fill the outbox for `today` (ISO date, default today) and queue every digest still to send.
 
     Queues after commit, so a worker never looks for a digest that is not there yet;
-    digests left by a lost message or a dead worker are queued again here.
+    digests left by a lost message or a dead worker are queued again here. Each run
+    is recorded (ReminderScan) for /healthz.
     """
+    started_at = timezone.now()
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     with transaction.atomic():
-        services.reminders_schedule(today=day)
+        result = services.reminders_schedule(today=day)
+        services.reminder_scan_record(run_on=day, started_at=started_at, result=result)
         transaction.on_commit(lambda: digests_enqueue(selectors.digests_to_send()))
     return day.toordinal()
 
@@ -41,3 +45,12 @@ def reminder_digest_send(self, digest_id: int) -> str:
     if outcome.status == "retry":
         raise self.retry(countdown=outcome.retry_in)
     return outcome.status
+
+
+@beat_init.connect
+def reminders_scan_when_beat_starts(sender, **kwargs):
+    """Scan as soon as beat starts: a scheduler that was down at the scan hour catches up now, not tomorrow.
+
+    Safe beside the daily run: a second scan the same day sends nothing twice.
+    """
+    sender.app.send_task("deadlines.tasks.reminders_scan")

@@ -1,12 +1,15 @@
 """The calendar link page and the feed at its secret URL."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from deadlines.models import CalendarFeed
 from deadlines.selectors import calendar_ics, calendar_user
 from deadlines.services import calendar_feed_revoke, calendar_feed_rotate
+
+# The session key holding a new feed URL between the POST that made it and the page that shows it once.
+NEW_FEED_URL = "deadlines.new_feed_url"
 
 
 def calendar_feed(request, token: str):
@@ -22,12 +25,22 @@ def calendar_feed(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_link(request):
-    """Show whether the user has a feed; POST makes a new URL (shown once) or revokes it."""
-    url = None
+    """Show whether the user has a feed; POST makes a new URL or revokes it, then redirects here.
+
+    Post/redirect/get: a refresh re-reads the page and never makes another address
+    (which would end the one just copied). The new URL is kept in the session for
+    the one page that shows it, built from the host the user asked (the request's).
+    """
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             calendar_feed_revoke(user=request.user)
+            request.session.pop(NEW_FEED_URL, None)
         else:
-            url = calendar_feed_rotate(user=request.user)
+            base_url = request.build_absolute_uri("/").rstrip("/")
+            request.session[NEW_FEED_URL] = calendar_feed_rotate(user=request.user, base_url=base_url)
+        return redirect("calendar-link")
+    url = request.session.pop(NEW_FEED_URL, None)
     has_feed = CalendarFeed.objects.filter(user=request.user).exists()
-    return render(request, "deadlines/calendar_link.html", {"url": url, "has_feed": has_feed})
+    response = render(request, "deadlines/calendar_link.html", {"url": url if has_feed else None, "has_feed": has_feed})
+    response["Cache-Control"] = "no-store"  # the page may hold the secret address
+    return response

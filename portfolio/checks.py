@@ -49,10 +49,10 @@ def check_site_url(app_configs, **kwargs):
 @register(Tags.compatibility)
 def check_reminder_settings(app_configs, **kwargs):
     errors = []
-    if settings.REMINDER_CLAIM_TIMEOUT <= settings.EMAIL_TIMEOUT:
+    if settings.REMINDER_CLAIM_TIMEOUT <= settings.MAIL_TIMEOUT:
         errors.append(Error(
             f"REMINDER_CLAIM_TIMEOUT ({settings.REMINDER_CLAIM_TIMEOUT} s) must be longer than EMAIL_TIMEOUT "
-            f"({settings.EMAIL_TIMEOUT} s): a digest still being sent would be claimed again and sent twice.",
+            f"({settings.MAIL_TIMEOUT} s): a digest still being sent would be claimed again and sent twice.",
             id="portfolio.E004",
         ))
     if not settings.REMINDER_OFFSETS:

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portfolio.env import env_bool, env_choice, env_int, env_list, env_str
+from portfolio.mailers import CONSOLE_BACKEND, SMTP_BACKEND, default_mailer, legacy_email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTFOLIO_VAR_DIR", str(BASE_DIR / "var")))
@@ -195,24 +196,42 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "dashboards:login"  # the site's own log-in, which donor users can use (the admin's refuses them)
 
-# E-mail: console by default; EMAIL_HOST switches to SMTP.
-EMAIL_HOST = env_str("EMAIL_HOST", "")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+# E-mail: console by default; EMAIL_HOST switches to SMTP. Read from the EMAIL_* variables, given to
+# Django as MAILERS on 6.1 and later (which deprecates the EMAIL_* settings), as EMAIL_* before.
+_email_host = env_str("EMAIL_HOST", "")
+MAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # seconds; the reminder checks read it whatever the backend
+MAILER = default_mailer(
+    backend=env_str("EMAIL_BACKEND", SMTP_BACKEND if _email_host else CONSOLE_BACKEND),
+    host=_email_host,
+    port=env_int("EMAIL_PORT", 25, minimum=1),
+    username=env_str("EMAIL_HOST_USER", ""),
+    password=env_str("EMAIL_HOST_PASSWORD", ""),
+    use_tls=env_bool("EMAIL_USE_TLS", False),
+    timeout=MAIL_TIMEOUT,
 )
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": MAILER}
+else:
+    globals().update(legacy_email_settings(MAILER))  # EMAIL_BACKEND, EMAIL_HOST...
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portfolio <portfolio@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Celery: with no broker, tasks run in-process (the embedded default).
+# Celery: with no broker, tasks run in-process. The run command sets filesystem:// (kombu's
+# transport on files under PORTFOLIO_VAR_DIR/broker) and starts a worker with beat next to the
+# web server (scripts/scheduler): scheduled without Redis. A deployment sets redis://.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+if urlsplit(CELERY_BROKER_URL).scheme == "filesystem":
+    BROKER_DIR = VAR_DIR / "broker"
+    for _folder in ("queue", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "control_folder": str(BROKER_DIR / "control"),
+    }
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -231,10 +250,14 @@ REMINDER_CLAIM_TIMEOUT = env_int("REMINDER_CLAIM_TIMEOUT", 600, minimum=1)  # se
 REMINDER_SEND_ATTEMPTS = env_int("REMINDER_SEND_ATTEMPTS", 5, minimum=1)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=0)  # doubled at each attempt
 REMINDER_SCAN_HOUR = env_int("REMINDER_SCAN_HOUR", 6, minimum=0)
+# Seconds between scans instead of daily at REMINDER_SCAN_HOUR; 0 (default) is daily. For tests and demos.
+REMINDER_SCAN_INTERVAL = env_int("REMINDER_SCAN_INTERVAL", 0, minimum=0)
+# After the last positive offset, an open overdue deadline is reminded of every this many days; 0: never.
+REMINDER_OVERDUE_EVERY = env_int("REMINDER_OVERDUE_EVERY", 7, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reminders-daily": {
         "task": "deadlines.tasks.reminders_scan",
-        "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=0),
+        "schedule": REMINDER_SCAN_INTERVAL or crontab(hour=REMINDER_SCAN_HOUR, minute=0),
     },
 }
 

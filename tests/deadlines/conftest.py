@@ -11,9 +11,11 @@ import threading
 import time
 from collections import Counter
 
+import django
 import pytest
 from aiosmtpd.controller import Controller
 
+from portfolio.mailers import SMTP_BACKEND, default_mailer, legacy_email_settings
 from tests.live import free_port
 
 TODAY = datetime.date(2026, 3, 2)
@@ -87,12 +89,14 @@ def smtp_server():
 
 @pytest.fixture
 def smtp_settings(settings, smtp_server):
-    """Send this process's mail to the real SMTP server on loopback."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
+    """Send this process's mail to the real SMTP server on loopback (MAILERS from Django 6.1, EMAIL_* before)."""
+    mailer = default_mailer(backend=SMTP_BACKEND, host="127.0.0.1", port=smtp_server.port, username="", password="",
+                            use_tls=False, timeout=5)
+    if django.VERSION >= (6, 1):
+        settings.MAILERS = {"default": mailer}
+    else:
+        for name, value in legacy_email_settings(mailer).items():
+            setattr(settings, name, value)
     return smtp_server.mailbox
 
 

@@ -78,7 +78,7 @@ def test_new_calendar_url_revokes_the_old_one(anonymous_client, officer):
 
 
 def test_calendar_page_makes_and_revokes_the_url(officer_client, officer):
-    made = officer_client.post("/calendar/", {"action": "rotate"})
+    made = officer_client.post("/calendar/", {"action": "rotate"}, follow=True)
     assert "/calendar/" in made.text and ".ics" in made.text
     officer_client.post("/calendar/", {"action": "revoke"})
     assert not hasattr(type(officer).objects.get(pk=officer.pk), "calendar_feed")

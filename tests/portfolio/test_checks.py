@@ -32,7 +32,7 @@ def test_a_site_url_links_cannot_use_is_e003(settings, url):
 
 
 def test_a_claim_timeout_shorter_than_a_send_is_e004(settings):
-    settings.REMINDER_CLAIM_TIMEOUT, settings.EMAIL_TIMEOUT = 30, 30
+    settings.REMINDER_CLAIM_TIMEOUT, settings.MAIL_TIMEOUT = 30, 30
     assert "portfolio.E004" in _ids()
     settings.REMINDER_CLAIM_TIMEOUT = 31
     assert "portfolio.E004" not in _ids()

@@ -61,7 +61,7 @@ def test_database_url_selects_postgresql():
 def test_default_is_sqlite_with_tasks_in_process_and_console_email(tmp_path):
     result = _settings_in_subprocess(
         {"PORTFOLIO_VAR_DIR": str(tmp_path)},
-        "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.EMAIL_BACKEND",
+        "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.MAILER['BACKEND']",
     )
     assert result.stdout.strip() == (
         "('django.db.backends.sqlite3', True, 'django.core.mail.backends.console.EmailBackend')"

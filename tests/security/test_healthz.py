@@ -1,10 +1,13 @@
 """/healthz reports the database, the broker and the migrations for probes."""
+import datetime
 import shutil
 import socket
 
 import pytest
 from django.db import connection
 from pytest_redis import factories
+
+from deadlines.models import ReminderScan
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +29,36 @@ def test_healthy_embedded_setup_answers_200(client):
             "database": {"ok": True},
             "broker": {"ok": True, "kind": "in-process"},
             "migrations": {"ok": True},
+            "scheduler": {"ok": True, "last_run": None, "late": False},
         },
     }
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_scheduler_last_run_is_reported_and_a_late_one_is_flagged_not_failed(client, settings):
+    from deadlines.tasks import reminders_scan
+
+    reminders_scan()
+    scan = ReminderScan.objects.get()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["scheduler"] == {"ok": True, "last_run": scan.finished_at.isoformat(), "late": False}
+
+    ReminderScan.objects.update(finished_at=scan.finished_at - datetime.timedelta(days=3))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["scheduler"]["late"] is True
+
+
+def test_embedded_filesystem_broker_is_ok_when_its_folders_are_writable(client, settings, tmp_path):
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path)}
+    assert client.get("/healthz").json()["checks"]["broker"] == {"ok": True, "kind": "filesystem"}
+
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path / "gone"), "data_folder_out": str(tmp_path)}
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] == {"ok": False, "kind": "filesystem"}
 
 
 def test_needs_no_login_and_leaks_no_data(client, annex):

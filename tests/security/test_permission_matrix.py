@@ -428,6 +428,22 @@ def _api_reference_data(c: Caller, obj, route):
         assert (hidden[route] in response.body_text) == c.staff, route
 
 
+@rule("api/v1/deadlines/", api=True)
+def _api_deadlines(c: Caller, obj):
+    """Officers read every deadline; a donor's user or token its donor's on published projects; others none."""
+    response = c.get("/api/v1/deadlines/", query_params={"page_size": 200})
+    assert response.status_code == 200
+    readable = [o for o in SECRET if c.user is not None and c.may_read_deadlines_of(o)]
+    for o in readable:
+        assert SECRET[o] in response.body_text, o
+    c.assert_no_private_data(response, allowed=readable)
+    c.assert_draft(response)
+    # Asking for another donor's or a draft project by id finds nothing.
+    for o in SECRET:
+        found = c.get("/api/v1/deadlines/", query_params={"project": c.world.projects[o].pk}).json()["count"]
+        assert bool(found) == (o in readable), o
+
+
 @rule("api/schema/", "api/docs/", api=True)
 def _api_schema_and_docs(c: Caller, obj, route):
     response = c.get("/" + route)

@@ -1,0 +1,95 @@
+"""/api/v1/deadlines/: scoped by the caller, filterable by project, state and due range, a fixed query count."""
+import datetime
+
+import pytest
+
+from deadlines.models import Deadline, DeadlineState
+from deadlines.services import deadline_close
+from donors.models import Donor
+from projects.models import Funding, Project
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2030, 5, 1)
+
+
+@pytest.fixture
+def deadlines(annex, officer):
+    """One report owed to SDC and one to EC on published projects, and one to SDC on an unpublished project."""
+    sdc, ec = Donor.objects.get(acronym="SDC"), Donor.objects.get(acronym="EC")
+    sdc_project = Project.objects.filter(fundings__donor=sdc, is_published=True).exclude(fundings__donor=ec).first()
+    ec_project = Project.objects.filter(fundings__donor=ec, is_published=True).exclude(fundings__donor=sdc).first()
+    draft = Project.objects.create(title="Draft pilot", short_name="draft", slug="draft-pilot", is_published=False,
+                                   planned_start=datetime.date(2029, 1, 1), planned_end=datetime.date(2031, 12, 31))
+    Funding.objects.create(project=draft, donor=sdc)
+    return {
+        "sdc": Deadline.objects.create(project=sdc_project, donor=sdc, kind="progress-report", title="SDC report",
+                                       due_on=DAY),
+        "ec": Deadline.objects.create(project=ec_project, donor=ec, kind="progress-report", title="EC report",
+                                      due_on=DAY + datetime.timedelta(days=10)),
+        "draft": Deadline.objects.create(project=draft, donor=sdc, kind="final-report", title="Draft report",
+                                         due_on=DAY + datetime.timedelta(days=20)),
+    }
+
+
+def titles(client, **params) -> list[str]:
+    response = client.get("/api/v1/deadlines/", {"page_size": 200, "due_after": DAY.isoformat(), **params})
+    assert response.status_code == 200, response.content
+    return [item["title"] for item in response.json()["results"]]
+
+
+def test_donor_token_sees_its_donors_deadlines_of_published_projects_only(sdc_token_client, ec_token_client, deadlines):
+    assert titles(sdc_token_client) == ["SDC report"]
+    assert titles(ec_token_client) == ["EC report"]
+
+
+def test_officer_sees_every_deadline_and_anonymous_none(officer_token_client, anonymous_client, deadlines):
+    assert titles(officer_token_client) == ["SDC report", "EC report", "Draft report"]
+    assert anonymous_client.get("/api/v1/deadlines/").json() == {"count": 0, "next": None, "previous": None,
+                                                                  "results": []}
+
+
+def test_a_deadline_reads_as_what_is_due_when_and_to_whom(sdc_token_client, deadlines):
+    [item] = sdc_token_client.get("/api/v1/deadlines/", {"due_after": DAY.isoformat()}).json()["results"]
+    project = deadlines["sdc"].project
+    assert item == {
+        "id": deadlines["sdc"].pk,
+        "project": {"id": project.pk, "slug": project.slug, "title": project.title},
+        "kind": {"code": "progress-report", "label": "Progress report"},
+        "title": "SDC report",
+        "due_on": DAY.isoformat(),
+        "state": "open",
+        "donor": "SDC",
+    }
+
+
+def test_filters_by_project_state_and_due_range(officer_token_client, sdc_token_client, deadlines, officer):
+    assert titles(officer_token_client, project=deadlines["ec"].project_id) == ["EC report"]
+    assert titles(officer_token_client, due_before=(DAY + datetime.timedelta(days=10)).isoformat()) == [
+        "SDC report", "EC report"]
+    deadline_close(deadline=deadlines["ec"], state=DeadlineState.DONE, user=officer)
+    assert titles(officer_token_client, state="done") == ["EC report"]
+    assert titles(officer_token_client, state="open") == ["SDC report", "Draft report"]
+    # Another donor's project is no error: it matches nothing.
+    assert titles(sdc_token_client, project=deadlines["ec"].project_id) == []
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"due_after": "yesterday"}, "due_after"),
+    ({"due_before": "2030-13-01"}, "due_before"),
+    ({"state": "lost"}, "state"),
+    ({"project": "capsa"}, "project"),
+    ({"owner": "1"}, "owner"),
+    ({"state": ["open", "done"]}, "state"),
+])
+def test_bad_parameters_are_a_400_naming_them(officer_token_client, params, field):
+    response = officer_token_client.get("/api/v1/deadlines/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+@pytest.mark.parametrize("page_size", [1, 3])
+def test_query_count_does_not_grow_with_the_page(officer_client, deadlines, django_assert_num_queries, page_size):
+    with django_assert_num_queries(4):  # session, user, count, page
+        response = officer_client.get("/api/v1/deadlines/", {"page_size": page_size, "due_after": DAY.isoformat()})
+    assert len(response.json()["results"]) == page_size
