@@ -486,7 +486,8 @@ def project_finance(*, project: Project, user, currency: str) -> ProjectFinance:
     """What `user` may see of `project`'s money (four queries): internal rows only for staff.
 
     An original budget that a revised one of the same period replaces is marked
-    `replaced` (it is listed, not counted).
+    `replaced` (it is listed, not counted); a transaction carries the names of its
+    `provider` and `receiver` (empty when none is given).
     """
     budgets = list(budgets_visible(user).filter(project=project).order_by("period_start", "budget_type", "pk"))
     revised = {(b.period_start, b.period_end) for b in budgets if b.budget_type == BudgetType.REVISED}
@@ -497,6 +498,8 @@ def project_finance(*, project: Project, user, currency: str) -> ProjectFinance:
         .select_related("provider_donor", "provider_partner", "receiver_donor", "receiver_partner")
         .order_by("date", "pk")
     )
+    for transaction in transactions:
+        transaction.provider, transaction.receiver = (transaction.organisation(side)[0] for side in ("provider", "receiver"))
     return ProjectFinance(
         money=project_money(project=project, user=user, currency=currency), budgets=budgets, transactions=transactions
     )
