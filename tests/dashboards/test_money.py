@@ -125,8 +125,8 @@ def test_an_amount_that_cannot_be_converted_is_counted_in_the_note(anonymous_cli
 
 
 @pytest.mark.parametrize("language, phrases", [
-    ("fr", ["Converti en USD aux taux de référence", "1 montant n’a pas pu être converti", "Dépensé", "Argent, en USD"]),
-    ("es", ["Convertido a USD con los tipos de referencia", "1 importe no pudo convertirse", "Gastado", "Dinero, en USD"]),
+    ("fr", ["Converti en USD aux taux de référence", "1 montant n’a pas pu être converti", "Dépensé", "Finances, en USD"]),
+    ("es", ["Convertido a USD con los tipos de referencia", "1 importe no pudo convertirse", "Gastado", "Finanzas, en USD"]),
 ])
 def test_money_and_its_note_are_translated(client, money, language, phrases):
     Transaction.objects.create(project=money, transaction_type=TransactionType.EXPENDITURE, date=D(2024, 1, 9),
