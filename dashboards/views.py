@@ -3,6 +3,7 @@
 Every page works as plain links and GET forms; when htmx asks (HX-Request),
 the dashboard answers with the results fragment only.
 """
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
@@ -46,13 +47,15 @@ def _currency(request) -> dict:
     """The currency of a page's totals (`?currency=`), its error, and the query that keeps it in links."""
     currency, error = selectors.currency_pick(request.GET.get("currency"))
     kept = QueryDict(mutable=True)
-    if request.GET.get("currency") and error is None:
+    if currency != settings.PORTFOLIO_CURRENCY:
         kept["currency"] = currency
     return {
         "currency": currency,
+        "default_currency": settings.PORTFOLIO_CURRENCY,
         "currency_error": error,
         "currencies": selectors.currency_choices(),
-        # Appended to links to other pages: "?currency=EUR" / "&currency=EUR", empty for the default.
+        # Appended to links to other pages: "?currency=EUR" / "&currency=EUR", empty for the default
+        # (whose option in the pickers is empty too, so a shared address stays short).
         "currency_suffix": f"?{kept.urlencode()}" if kept else "",
         "currency_param": f"&{kept.urlencode()}" if kept else "",
     }
