@@ -266,7 +266,7 @@ def test_admin_lists_fit_a_1366_pixel_screen(browser, live_server, annex, office
 
 
 @pytest.fixture
-def money_page(browser, live_server, money, settings):
+def money_page(browser, live_server, money, settings):  # noqa: F811 (the fixture imported above)
     """A page over the money of tests/dashboards/test_money.py, converted at the fixed rates."""
     settings.PORTFOLIO_RATES_FILE, settings.PORTFOLIO_CURRENCY = str(MONEY_RATES), "USD"
     with open_page(browser, live_server) as page:
@@ -303,7 +303,7 @@ def test_picking_a_currency_converts_the_cards_in_place_and_keeps_it_in_the_url(
 
 
 @pytest.mark.parametrize("path", ["/?donor=SDC", f"/projects/{SDC_ONLY}/", "/donors/SDC/"])
-def test_pages_with_money_pass_axe_wcag_aa_checks(browser, live_server, money, settings, path):
+def test_pages_with_money_pass_axe_wcag_aa_checks(browser, live_server, money, settings, path):  # noqa: F811
     settings.PORTFOLIO_RATES_FILE = str(MONEY_RATES)
     with open_page(browser, live_server, bypass_csp=True) as page:
         page.goto(path)

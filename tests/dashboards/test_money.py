@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+from finance.models import (
+    Budget,
+    BudgetStatus,
+    BudgetType,
+    Transaction,
+    TransactionType,
+)
 from projects.models import Project
 
 D = datetime.date
@@ -117,7 +123,7 @@ def test_the_currency_error_is_in_the_viewers_language(client, money, language, 
 
 def test_an_amount_that_cannot_be_converted_is_counted_in_the_note(anonymous_client, money):
     Transaction.objects.create(project=money, transaction_type=TransactionType.EXPENDITURE, date=D(2024, 1, 9),
-                               value=Decimal("1000000"), currency="XOF", value_date=D(2024, 1, 9))
+                               value=Decimal(1000000), currency="XOF", value_date=D(2024, 1, 9))
     response = anonymous_client.get("/", {"donor": "SDC"})
     spent = response.context["money"].figures.spent
     assert (spent.total, spent.left_out) == (Decimal("12345.67"), 1)
@@ -130,7 +136,7 @@ def test_an_amount_that_cannot_be_converted_is_counted_in_the_note(anonymous_cli
 ])
 def test_money_and_its_note_are_translated(client, money, language, phrases):
     Transaction.objects.create(project=money, transaction_type=TransactionType.EXPENDITURE, date=D(2024, 1, 9),
-                               value=Decimal("10"), currency="XOF", value_date=D(2024, 1, 9))
+                               value=Decimal(10), currency="XOF", value_date=D(2024, 1, 9))
     client.cookies["django_language"] = language
     for url in ("/", reverse("dashboards:donor", args=["SDC"]), reverse("dashboards:project", args=[SDC_ONLY])):
         body = client.get(url).content.decode()
@@ -173,7 +179,7 @@ def test_project_page_shows_budget_against_spending_and_its_rows(anonymous_clien
 
 
 def test_a_replaced_original_budget_is_listed_but_marked(anonymous_client, money):
-    Budget.objects.create(project=money, period_start=D(2024, 1, 1), period_end=D(2024, 12, 31), value=Decimal("200000"),
+    Budget.objects.create(project=money, period_start=D(2024, 1, 1), period_end=D(2024, 12, 31), value=Decimal(200000),
                           currency="USD", value_date=D(2024, 6, 1), budget_type=BudgetType.REVISED)
     response = anonymous_client.get(reverse("dashboards:project", args=[SDC_ONLY]))
     assert response.context["finance"].money.budget.total == Decimal("200000.00")
@@ -215,7 +221,7 @@ def test_staff_see_internal_money(officer_client, money):
     response = officer_client.get(reverse("dashboards:project", args=[SDC_ONLY]), {"currency": "EUR"})
     body = response.content.decode()
     assert "7,777,777.00 EUR" in body and "ZZINTERNAL staff costs" in body and "Internal" in body
-    assert response.context["finance"].money.budget.total > Decimal("7777777")
+    assert response.context["finance"].money.budget.total > Decimal(7777777)
     dashboard = officer_client.get("/", {"donor": "SDC"})
     assert dashboard.context["money"].figures.spent.counted == 2
 
