@@ -6,16 +6,33 @@ as in the API. Aggregates run in the database, and each function runs a fixed
 number of queries however many projects match.
 """
 import datetime
-from dataclasses import dataclass
+import functools
+import gettext as gettext_module
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+import pycountry
+from django.conf import settings
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import dateformat, formats
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from deadlines.models import Deadline
 from donors.models import Donor, Partner
+from finance.currencies import currency_codes, normalise_currency
+from finance.models import Budget, BudgetType, Transaction
+from finance.rates import SOURCE, ConvertedTotal, RatesUnavailable, rate_table
+from finance.selectors import (
+    ProjectMoney,
+    budgets_visible,
+    donor_contributions,
+    money_of,
+    project_money,
+    spending_per_year,
+    transactions_visible,
+)
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner
 from projects.selectors import donors_visible, project_list, project_visible
 from regions.models import Corridor, Country, Region
@@ -325,3 +342,164 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
         ],
         "statuses": [(str(s.value), s.label) for s in ActivityStatus],
     }
+
+
+# --- Money (finance.selectors does the reading, converting and hiding of internal rows) ---
+
+
+@functools.cache
+def _currency_names(language: str) -> gettext_module.NullTranslations:
+    """pycountry's ISO 4217 names in `language` (English when it has none)."""
+    return gettext_module.translation("iso4217", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """The currencies totals can be shown in: those of the rate source that ISO 4217 lists.
+
+    Labels are "EUR — Euro" with the name in the active language. No query.
+    """
+    try:
+        codes = rate_table().currencies() & currency_codes()
+    except RatesUnavailable:
+        codes = {"EUR"}
+    codes.add(settings.PORTFOLIO_CURRENCY)
+    names = _currency_names((get_language() or "en").split("-")[0])
+    choices = []
+    for code in sorted(codes):
+        currency = pycountry.currencies.get(alpha_3=code)
+        choices.append((code, f"{code} — {names.gettext(currency.name)}" if currency else code))
+    return choices
+
+
+def currency_pick(value: str | None) -> tuple[str, str | None]:
+    """The currency a page shows totals in, and the error for a code it cannot use.
+
+    Empty means the PORTFOLIO_CURRENCY setting; a code is taken in any case
+    (`eur` is EUR). An unknown code, or one the rate source lacks, falls back to
+    the setting with an error in the viewer's language.
+    """
+    code = normalise_currency(value or "")
+    if not code:
+        return settings.PORTFOLIO_CURRENCY, None
+    if code in {choice for choice, _label in currency_choices()}:
+        return code, None
+    return settings.PORTFOLIO_CURRENCY, gettext(
+        "“%(value)s” is not a currency the totals can be shown in: pick one from the list (%(default)s is shown)."
+    ) % {"value": value[:10], "default": settings.PORTFOLIO_CURRENCY}
+
+
+def note_of(totals: list[ConvertedTotal], *, currency: str) -> ConvertedTotal:
+    """One total standing for several (a chart's bars): their sums, rate dates and amounts left out."""
+    used = [t for t in totals if t.rates_from is not None]
+    return ConvertedTotal(
+        total=sum((t.total for t in totals), Decimal(0)), currency=currency,
+        counted=sum(t.counted for t in totals), left_out=sum(t.left_out for t in totals),
+        rates_from=min((t.rates_from for t in used), default=None),
+        rates_to=max((t.rates_to for t in used), default=None), source=SOURCE,
+    )
+
+
+@dataclass(frozen=True)
+class MoneyBar:
+    """One bar (or group of bars) of a money chart: a value per series, in one currency."""
+
+    key: str
+    label: str
+    title: str
+    values: tuple[Decimal, ...]
+
+    @property
+    def value(self) -> Decimal:
+        return max(self.values)
+
+
+@dataclass(frozen=True)
+class PortfolioMoney:
+    """The money of a set of projects in one currency, as one viewer may see it."""
+
+    currency: str
+    figures: ProjectMoney
+    by_donor: list[MoneyBar]
+    by_donor_note: ConvertedTotal
+    per_year: list[MoneyBar]
+    per_year_note: ConvertedTotal
+    contributions: dict[int, dict[str, ConvertedTotal]] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        """Whether any amount is recorded (counted or left out): else the page says there is none."""
+        totals = [getattr(self.figures, name) for name in ProjectMoney.FIELDS]
+        return bool(self.contributions or self.per_year or any(t.counted or t.left_out for t in totals))
+
+    @property
+    def bar_max(self) -> Decimal:
+        return max((bar.value for bar in self.by_donor), default=Decimal(0))
+
+    @property
+    def year_max(self) -> Decimal:
+        return max((bar.value for bar in self.per_year), default=Decimal(0))
+
+
+def portfolio_money(projects: QuerySet[Project], *, user, currency: str) -> PortfolioMoney:
+    """Budget, committed, disbursed and spent of the projects, what each donor put in, and spending
+    per year (four queries, and one more for the donors' names when any donor contributed)."""
+    figures = money_of(projects, user=user, currency=currency)
+    contributions = donor_contributions(projects, user=user, currency=currency)
+    donors = {d.pk: d for d in Donor.objects.filter(pk__in=list(contributions)).only("pk", "acronym", "name")}
+    by_donor = sorted(
+        (
+            MoneyBar(donors[pk].acronym, donors[pk].acronym, donors[pk].name,
+                     (found["committed"].total, found["received"].total))
+            for pk, found in contributions.items() if pk in donors
+        ),
+        key=lambda bar: (-bar.values[0], -bar.values[1], bar.key),
+    )
+    spending = spending_per_year(projects, user=user, currency=currency)
+    per_year = [MoneyBar(str(year), str(year), str(year), (total.total,)) for year, total in spending.items()]
+    return PortfolioMoney(
+        currency=currency, figures=figures, by_donor=by_donor,
+        by_donor_note=note_of([t for found in contributions.values() for t in found.values()], currency=currency),
+        per_year=per_year, per_year_note=note_of(list(spending.values()), currency=currency),
+        contributions=contributions,
+    )
+
+
+@dataclass(frozen=True)
+class ProjectFinance:
+    """A project's money on its page: the four totals and the rows the viewer may see."""
+
+    money: ProjectMoney
+    budgets: list[Budget]
+    transactions: list[Transaction]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.budgets or self.transactions)
+
+    @property
+    def percent_spent(self) -> int | None:
+        share = self.money.share_spent
+        return None if share is None else round(share * 100)
+
+
+def project_finance(*, project: Project, user, currency: str) -> ProjectFinance:
+    """What `user` may see of `project`'s money (four queries): internal rows only for staff.
+
+    An original budget that a revised one of the same period replaces is marked
+    `replaced` (it is listed, not counted); a transaction carries the names of its
+    `provider` and `receiver` (empty when none is given).
+    """
+    budgets = list(budgets_visible(user).filter(project=project).order_by("period_start", "budget_type", "pk"))
+    revised = {(b.period_start, b.period_end) for b in budgets if b.budget_type == BudgetType.REVISED}
+    for budget in budgets:
+        budget.replaced = budget.budget_type == BudgetType.ORIGINAL and (budget.period_start, budget.period_end) in revised
+    transactions = list(
+        transactions_visible(user).filter(project=project)
+        .select_related("provider_donor", "provider_partner", "receiver_donor", "receiver_partner")
+        .order_by("date", "pk")
+    )
+    for transaction in transactions:
+        transaction.provider, transaction.receiver = (transaction.organisation(side)[0] for side in ("provider", "receiver"))
+    return ProjectFinance(
+        money=project_money(project=project, user=user, currency=currency), budgets=budgets, transactions=transactions
+    )

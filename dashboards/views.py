@@ -3,6 +3,7 @@
 Every page works as plain links and GET forms; when htmx asks (HX-Request),
 the dashboard answers with the results fragment only.
 """
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
@@ -42,12 +43,33 @@ def _panel(request, params, *, fixed_donor=""):
     return {**selectors.filter_choices(user=request.user), "values": values, "fixed_donor": fixed_donor}
 
 
+def _currency(request) -> dict:
+    """The currency of a page's totals (`?currency=`), its error, and the query that keeps it in links."""
+    currency, error = selectors.currency_pick(request.GET.get("currency"))
+    kept = QueryDict(mutable=True)
+    if currency != settings.PORTFOLIO_CURRENCY:
+        kept["currency"] = currency
+    return {
+        "currency": currency,
+        "default_currency": settings.PORTFOLIO_CURRENCY,
+        "currency_error": error,
+        "currencies": selectors.currency_choices(),
+        # Appended to links to other pages: "?currency=EUR" / "&currency=EUR", empty for the default
+        # (whose option in the pickers is empty too, so a shared address stays short).
+        "currency_suffix": f"?{kept.urlencode()}" if kept else "",
+        "currency_param": f"&{kept.urlencode()}" if kept else "",
+    }
+
+
 def _dashboard_context(request, *, fixed_donor=""):
     today = timezone.localdate()
     params = filter_params(request.GET)
     if fixed_donor:
         params["donor"] = fixed_donor
     projects, filter_errors = selectors.filtered_projects(user=request.user, params=params, today=today)
+    money = _currency(request)
+    if money["currency_error"]:
+        filter_errors = {**filter_errors, "currency": [money["currency_error"]]}
     page = Paginator(selectors.project_page(projects), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -61,6 +83,8 @@ def _dashboard_context(request, *, fixed_donor=""):
         "by_region": selectors.projects_by_region(projects),
         "by_donor": selectors.projects_by_donor(projects),
         "per_year": selectors.active_per_year(projects),
+        "money": selectors.portfolio_money(projects, user=request.user, currency=money["currency"]),
+        **money,
         "timeline": selectors.project_timeline(projects, today=today),
         "page": page,
         "ordering": params.get("ordering", ""),
@@ -83,6 +107,7 @@ def project_detail(request, key):
     if project is None:
         raise Http404(_("No such project."))
     today = timezone.localdate()
+    money = _currency(request)
     return render(
         request,
         "dashboards/project_detail.html",
@@ -91,6 +116,8 @@ def project_detail(request, key):
             "status": project.status_on(today),
             "today": today,
             "deadlines": deadlines_readable_by(user=request.user, project=project),
+            "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
+            **money,
             **_api_links(project),
         },
     )
@@ -127,11 +154,12 @@ def donor_detail(request, acronym):
     if donor is None:
         raise Http404(_("No such donor."))
     context = _dashboard_context(request, fixed_donor=donor.acronym)
+    # What this donor committed and paid into the projects shown (its incoming transactions).
+    context.update(donor=donor, contributions=context["money"].contributions.get(donor.pk))
     if _is_fragment_request(request):
         return render(request, "dashboards/_results.html", context)
     deadlines = deadlines_readable_by(user=request.user, donor=donor)
     context.update(
-        donor=donor,
         deadlines=deadlines,
         next_deadlines=selectors.deadlines_next(deadlines) if deadlines is not None else None,
         today=timezone.localdate(),

@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 from finance.currencies import normalise_currency
 
@@ -134,14 +135,22 @@ class ConvertedTotal:
 
     @property
     def note(self) -> str:
-        """The line shown under a converted total: the source, the rates' dates and what was left out."""
+        """The line shown under a converted total: the source, the rates' dates and what was left out.
+
+        Translated into the active language; the dates stay ISO (YYYY-MM-DD) in every language.
+        """
         parts = []
         if self.rates_from is not None:
-            parts.append(f"Converted to {self.currency} at the {SOURCE} of {self.rates_from:%Y-%m-%d} to {self.rates_to:%Y-%m-%d}"
-                         " (a day without a rate takes the nearest earlier one).")
+            parts.append(gettext(
+                "Converted to %(currency)s at the European Central Bank euro foreign exchange reference rates "
+                "of %(first)s to %(last)s (a day without a rate takes the nearest earlier one)."
+            ) % {"currency": self.currency, "first": f"{self.rates_from:%Y-%m-%d}", "last": f"{self.rates_to:%Y-%m-%d}"})
         if self.left_out:
-            parts.append(f"{self.left_out} amount{'s' if self.left_out != 1 else ''} could not be converted and "
-                         f"{'are' if self.left_out != 1 else 'is'} not counted.")
+            parts.append(ngettext(
+                "%(count)d amount could not be converted and is not counted.",
+                "%(count)d amounts could not be converted and are not counted.",
+                self.left_out,
+            ) % {"count": self.left_out})
         return " ".join(parts)
 
 

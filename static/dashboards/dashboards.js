@@ -10,10 +10,13 @@
   var GRID = "#e5e9ef";
   var TEXT = "#344054";
 
+  var SERIES_COLOURS = [ACCENT, "#16a34a"];
+
   function readBars(table) {
     var rows = table.querySelectorAll("tbody tr");
     return Array.prototype.map.call(rows, function (row) {
-      return { label: row.dataset.label, title: row.dataset.title, value: Number(row.dataset.value) };
+      var values = (row.dataset.values || row.dataset.value || "0").split(" ").map(Number);
+      return { label: row.dataset.label, title: row.dataset.title, values: values };
     });
   }
 
@@ -27,35 +30,53 @@
     var vertical = figure.dataset.kind === "bar-v";
     holder.hidden = false;
     figure.classList.add("js-charts");
-    if (!vertical) holder.style.height = Math.max(120, 30 * bars.length + 40) + "px";
+    var perBar = figure.dataset.series && figure.dataset.series.indexOf("|") >= 0 ? 44 : 30;
+    if (!vertical) holder.style.height = Math.max(120, perBar * bars.length + (perBar > 30 ? 60 : 40)) + "px";
+    var title = figure.querySelector(".chart__title").textContent.trim();
+    var series = figure.dataset.series ? figure.dataset.series.split("|") : [title];
+    var lang = document.documentElement.lang || undefined;
+    // Amounts (data-money holds their currency) are drawn compact on the axis: 1.2 M, 350 k.
+    var money = figure.dataset.money;
+    var compact = money ? new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 }) : null;
+    var full = money ? new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }) : null;
+    var valueTicks = { color: TEXT, precision: 0 };
+    if (compact) valueTicks.callback = function (value) { return compact.format(value); };
+    var categoryTicks = { color: TEXT };
     new window.Chart(canvas, {
       type: "bar",
       data: {
         labels: bars.map(function (b) { return b.label; }),
-        datasets: [{
-          label: figure.querySelector(".chart__title").textContent.trim(),
-          data: bars.map(function (b) { return b.value; }),
-          backgroundColor: ACCENT,
-          borderRadius: 4,
-          maxBarThickness: 28,
-        }],
+        datasets: series.map(function (name, index) {
+          return {
+            label: name,
+            data: bars.map(function (b) { return b.values[index] || 0; }),
+            backgroundColor: SERIES_COLOURS[index % SERIES_COLOURS.length],
+            borderRadius: 4,
+            maxBarThickness: 28,
+          };
+        }),
       },
       options: {
         indexAxis: vertical ? "x" : "y",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        locale: lang,
         plugins: {
-          legend: { display: false },
+          legend: { display: series.length > 1, labels: { color: TEXT, boxWidth: 12 } },
           tooltip: {
             callbacks: {
               title: function (items) { return bars[items[0].dataIndex].title; },
+              label: function (item) {
+                var value = full ? full.format(item.raw) + " " + money : item.formattedValue;
+                return series.length > 1 ? item.dataset.label + ": " + value : value;
+              },
             },
           },
         },
         scales: {
-          x: { grid: { color: vertical ? "transparent" : GRID }, ticks: { color: TEXT, precision: 0 }, beginAtZero: true },
-          y: { grid: { color: vertical ? GRID : "transparent" }, ticks: { color: TEXT, precision: 0 }, beginAtZero: true },
+          x: { grid: { color: vertical ? "transparent" : GRID }, ticks: vertical ? categoryTicks : valueTicks, beginAtZero: true },
+          y: { grid: { color: vertical ? GRID : "transparent" }, ticks: vertical ? valueTicks : categoryTicks, beginAtZero: true },
         },
       },
     });

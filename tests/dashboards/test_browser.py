@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.dashboards.test_money import RATES_FILE as MONEY_RATES
+from tests.dashboards.test_money import SDC_ONLY, money  # noqa: F401 (a fixture)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,3 +260,56 @@ def test_admin_lists_fit_a_1366_pixel_screen(browser, live_server, annex, office
             box = page.locator(f"th.{column}").bounding_box()
             assert box is not None and box["x"] + box["width"] <= 1366, (column, box)
         screenshot(page, "admin-" + path.strip("/").replace("/", "-") + "-1366")
+
+
+# --- Money (issue 13): the currency picker through htmx, the money charts, WCAG checks with money ---
+
+
+@pytest.fixture
+def money_page(browser, live_server, money, settings):  # noqa: F811 (the fixture imported above)
+    """A page over the money of tests/dashboards/test_money.py, converted at the fixed rates."""
+    settings.PORTFOLIO_RATES_FILE, settings.PORTFOLIO_CURRENCY = str(MONEY_RATES), "USD"
+    with open_page(browser, live_server) as page:
+        yield page
+
+
+def money_amount(page, name: str):
+    return page.locator(f'[data-money-figure="{name}"] [data-amount]')
+
+
+def test_picking_a_currency_converts_the_cards_in_place_and_keeps_it_in_the_url(money_page):
+    page = money_page
+    page.goto("/?donor=SDC")
+    expect(money_amount(page, "budget")).to_have_text("195,570")
+    assert chart_data(page, "chart-spending") == [12345.67]
+    assert len(page.evaluate("() => window.Chart.getChart(document.getElementById('chart-donor-money')).data.datasets")) == 2
+
+    page.get_by_label("Currency of the totals").select_option("CHF")
+
+    expect(money_amount(page, "budget")).to_have_text("166,535")
+    expect(page).to_have_url(re.compile(r"[?&]currency=CHF"))
+    expect(page.locator("#money-heading")).to_have_text("Money, in CHF")
+    expect(page.locator(f'tr[data-project="{SDC_ONLY}"] a').first).to_have_attribute(
+        "href", f"/projects/{SDC_ONLY}/?currency=CHF")
+    screenshot(page, "dashboard-money-chf")
+
+    page.locator(f'tr[data-project="{SDC_ONLY}"] a').first.click()
+    expect(page.locator("[data-share-spent]")).to_have_text("6% used")
+    expect(page.locator("#money-heading")).to_have_text("Money, in CHF")
+    page.get_by_label("Currency of the totals").select_option("EUR")
+    expect(page).to_have_url(re.compile(r"[?&]currency=EUR"))
+    expect(page.locator("#money-heading")).to_have_text("Money, in EUR")
+    screenshot(page, "project-money-eur")
+
+
+@pytest.mark.parametrize("path", ["/?donor=SDC", f"/projects/{SDC_ONLY}/", "/donors/SDC/"])
+def test_pages_with_money_pass_axe_wcag_aa_checks(browser, live_server, money, settings, path):  # noqa: F811
+    settings.PORTFOLIO_RATES_FILE = str(MONEY_RATES)
+    with open_page(browser, live_server, bypass_csp=True) as page:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []

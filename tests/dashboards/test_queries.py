@@ -1,18 +1,29 @@
-"""The dashboard's query count does not grow with the number of projects it shows."""
+"""The dashboard's query count does not grow with the number of projects it shows, nor with their money."""
 import datetime
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from donors.models import Donor, Partner
+from finance.models import Budget, Transaction, TransactionType
 from projects.models import Funding, Project, ProjectPartner
 from regions.models import Corridor, Country, Region
 
 # Figures 4, charts 1 + 1 + 1 (per year), timeline 2, table count + page + 2 prefetches,
-# filter panel 7 (regions, global?, countries, donors, partners, corridors).
-DASHBOARD_QUERIES = 19
+# filter panel 7 (regions, global?, countries, donors, partners, corridors),
+# money 4 (budgets, spending transactions, donor contributions, spending per year)
+# and, when a donor contributed, 1 for the contributing donors' names.
+DASHBOARD_QUERIES = 23
+DASHBOARD_MONEY_QUERIES = 24
 CORRIDOR_QUERIES = 2
-PROJECT_PAGE_QUERIES = 6
+# The project and its 5 prefetches, its money 4 (two totals, the budgets and the transactions listed).
+PROJECT_PAGE_QUERIES = 10
+# The donor, then the dashboard of its projects (with money).
+DONOR_PAGE_MONEY_QUERIES = 1 + DASHBOARD_MONEY_QUERIES
+# Logged in: the session and the user, then the donor's deadlines (and, for a donor user, its donor link).
+LOGGED_IN_DONOR_PAGE_QUERIES = {"anonymous_client": 0, "sdc_client": 5, "officer_client": 4}
 
 
 def add_projects(n: int) -> None:
@@ -32,6 +43,31 @@ def add_projects(n: int) -> None:
         project.corridors.add(corridor)
         Funding.objects.create(project=project, donor=donor)
         ProjectPartner.objects.create(project=project, partner=partner)
+
+
+def add_money(projects, *, rows: int) -> None:
+    """Give each project `rows` budgets and `rows` of each money transaction, in several currencies and
+    value dates, some internal (the rates are the fixed extract of tests/finance/rates.csv)."""
+    sdc = Donor.objects.get(acronym="SDC")
+    days = [datetime.date(2024, 1, d) for d in (2, 3, 5, 6, 8, 9)]
+    for project in projects:
+        for i in range(rows):
+            day, currency = days[i % len(days)], ("USD", "CHF", "EUR", "GBP", "XOF")[i % 5]
+            Budget.objects.create(project=project, period_start=datetime.date(2000 + i, 1, 1),
+                                  period_end=datetime.date(2000 + i, 12, 31), value=Decimal(1000 + i), currency=currency,
+                                  value_date=day, is_internal=i % 4 == 3)
+            for kind in (TransactionType.INCOMING_COMMITMENT, TransactionType.INCOMING_FUNDS,
+                         TransactionType.OUTGOING_COMMITMENT, TransactionType.DISBURSEMENT, TransactionType.EXPENDITURE):
+                Transaction.objects.create(
+                    project=project, transaction_type=kind, date=datetime.date(2020 + i % 5, 1, 1), value=Decimal(100 + i),
+                    currency=currency, value_date=day, is_internal=i % 4 == 3,
+                    provider_donor=sdc if kind in (TransactionType.INCOMING_COMMITMENT, TransactionType.INCOMING_FUNDS) else None,
+                )
+
+
+@pytest.fixture(autouse=True)
+def fixed_rates(settings):
+    settings.PORTFOLIO_RATES_FILE = str(Path(__file__).resolve().parents[1] / "finance" / "rates.csv")
 
 
 @pytest.mark.parametrize("extra", [0, 30])
@@ -58,3 +94,38 @@ def test_corridor_page_query_count_does_not_grow_with_projects(anonymous_client,
 def test_project_page_query_count(anonymous_client, annex, django_assert_num_queries):
     with django_assert_num_queries(PROJECT_PAGE_QUERIES):
         anonymous_client.get(reverse("dashboards:project", args=["gap-migrant-domestic-workers"]))
+
+
+@pytest.mark.parametrize("extra, rows", [(0, 1), (30, 6)])
+def test_dashboard_with_money_query_count_does_not_grow_with_projects_or_money(
+    anonymous_client, annex, django_assert_num_queries, extra, rows
+):
+    add_projects(extra)
+    add_money(Project.objects.filter(fundings__donor__acronym="SDC"), rows=rows)
+    with django_assert_num_queries(DASHBOARD_MONEY_QUERIES):
+        response = anonymous_client.get("/", {"ordering": "title", "currency": "EUR"})
+    assert response.context["money"].figures.budget.counted > 0
+    with django_assert_num_queries(DASHBOARD_MONEY_QUERIES):
+        anonymous_client.get("/", {"donor": "SDC", "page": "2", "currency": "CHF"})
+
+
+@pytest.mark.parametrize("persona", ["anonymous_client", "sdc_client", "officer_client"])
+@pytest.mark.parametrize("extra, rows", [(0, 1), (30, 6)])
+def test_donor_page_with_money_query_count_does_not_grow(request, annex, django_assert_num_queries, persona, extra, rows):
+    client = request.getfixturevalue(persona)
+    add_projects(extra)
+    add_money(Project.objects.filter(fundings__donor__acronym="SDC"), rows=rows)
+    with django_assert_num_queries(DONOR_PAGE_MONEY_QUERIES + LOGGED_IN_DONOR_PAGE_QUERIES[persona]):
+        response = client.get(reverse("dashboards:donor", args=["SDC"]), {"currency": "EUR"})
+    assert response.context["contributions"]["committed"].counted > 0
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_project_page_with_money_query_count_does_not_grow_with_its_rows(
+    anonymous_client, annex, django_assert_num_queries, rows
+):
+    project = Project.objects.get(slug="gap-migrant-domestic-workers")
+    add_money([project], rows=rows)
+    with django_assert_num_queries(PROJECT_PAGE_QUERIES):
+        response = anonymous_client.get(reverse("dashboards:project", args=[project.slug]), {"currency": "CHF"})
+    assert len(response.context["finance"].transactions) == 5 * (rows - rows // 4)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.checks import run_checks
+from django.utils import translation
 
 from finance.rates import RatesUnavailable, converted_total, rate_table
 
@@ -37,8 +38,12 @@ def test_amounts_that_cannot_be_converted_are_left_out_and_counted_in_the_note()
     )
     assert total.total == Decimal("10.95")  # 10 × 1.0953
     assert (total.counted, total.left_out) == (1, 2)
-    assert "2 amounts could not be converted and are not counted." in total.note
-    assert "2024-01-04 to 2024-01-04" in total.note
+    with translation.override("en"):
+        assert "2 amounts could not be converted and are not counted." in total.note
+        assert "2024-01-04 to 2024-01-04" in total.note
+    with translation.override("fr"):  # the note is in the viewer's language; the dates stay ISO
+        assert "2 montants n’ont pas pu être convertis et ne sont pas comptés." in total.note
+        assert "du 2024-01-04 au 2024-01-04" in total.note
 
 
 def test_amounts_in_the_chosen_currency_need_no_rate():

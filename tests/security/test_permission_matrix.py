@@ -472,6 +472,11 @@ def _favicon(c: Caller, obj):
 # --- Dashboards ---
 
 
+def _money_rows(money) -> int:
+    """How many money rows a page's totals rest on (counted or left out): internal ones are staff's."""
+    return sum(getattr(money, name).counted + getattr(money, name).left_out for name in money.FIELDS)
+
+
 def _panel_values(response) -> dict[str, set[str]]:
     panel = response.context["panel"]
     return {name: {value for value, _label in panel[name]} for name in ("donors", "countries", "partners", "corridors")}
@@ -493,6 +498,8 @@ def _dashboard(c: Caller, obj, route):
     assert (HIDDEN_DONOR in {bar.key for bar in response.context["by_donor"]}) == c.staff
     filtered = c.get("/" + route, query_params={"donor": HIDDEN_DONOR})
     assert filtered.context["figures"]["projects"] == c.staff
+    # The SDC project's internal budget and disbursement count for staff only.
+    assert _money_rows(response.context["money"].figures) == (2 if c.staff else 0)
     fragment = c.get("/" + route, headers={"HX-Request": "true"})
     c.assert_draft(fragment)
 
@@ -504,6 +511,10 @@ def _project_page(c: Caller, obj):
         _expect_project(c, obj, response)
         if response.status_code == 200:
             assert (SECRET[obj] in response.body_text) == c.may_read_deadlines_of(obj), url
+            finance = response.context["finance"]
+            internal = c.staff and obj == "sdc-funded"
+            assert (len(finance.budgets), len(finance.transactions)) == ((1, 1) if internal else (0, 0)), url
+            assert _money_rows(finance.money) == (2 if internal else 0), url
         c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
 
 
@@ -537,6 +548,7 @@ def _donor_page(c: Caller, obj):
     c.assert_draft(response, visible=c.staff and funds_draft)
     expected = {"SDC": 5, "EC": 9, HIDDEN_DONOR: 0}[acronym] + (c.staff and funds_draft)
     assert response.context["figures"]["projects"] == expected
+    assert _money_rows(response.context["money"].figures) == (2 if c.staff and acronym == "SDC" else 0)
     assert c.get("/donors/ZZNOSUCH/").status_code == 404
 
 
