@@ -75,6 +75,8 @@ def _dashboard_context(request, *, fixed_donor=""):
     query.pop("page", None)
     csv_query = params.copy()
     csv_query["format"] = "csv"
+    if money["currency"] != settings.PORTFOLIO_CURRENCY:  # the CSV's money columns in the page's currency
+        csv_query["currency"] = money["currency"]
     return {
         "today": today,
         "errors": filter_errors,

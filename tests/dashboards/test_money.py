@@ -96,8 +96,8 @@ def test_the_currency_picker_stays_in_the_url_and_in_the_links(anonymous_client,
     project = anonymous_client.get(f"/projects/{SDC_ONLY}/", {"currency": "CHF"})
     assert project.context["finance"].money.budget.currency == "CHF"
     assert 'href="/projects/?currency=CHF"' in project.content.decode()
-    # The CSV link carries the filters only (the API names its own parameters).
-    assert re.search(r'href="/api/v1/projects/\?donor=SDC&amp;ordering=short_name&amp;format=csv"', body)
+    # The CSV link carries the filters and the currency of the CSV's money columns.
+    assert re.search(r'href="/api/v1/projects/\?donor=SDC&amp;ordering=short_name&amp;format=csv&amp;currency=CHF"', body)
 
 
 @pytest.mark.parametrize("code", ["XYZ", "XOF"])  # not ISO 4217; ISO but not in the ECB's rates
