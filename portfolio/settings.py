@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "projects",
     "deadlines",
     "finance",
+    "results",
     "iati",
     "dashboards",
     "benchmarks",

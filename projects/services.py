@@ -16,7 +16,7 @@ from regions.services import reference_data_ensure
 
 ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
 OFFICERS_GROUP = "Programme officers"
-OFFICER_APPS = ("projects", "deadlines", "donors", "regions", "finance")
+OFFICER_APPS = ("projects", "deadlines", "donors", "regions", "finance", "results")
 
 
 @transaction.atomic
