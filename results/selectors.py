@@ -12,7 +12,16 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from results.models import Dimension, DimensionTarget, Indicator, Measure, Period, Result, Update, UpdateState
+from results.models import (
+    Dimension,
+    DimensionTarget,
+    Indicator,
+    Measure,
+    Period,
+    Result,
+    Update,
+    UpdateState,
+)
 
 # Counted things add up over a period; a level (a percentage, a rank) is its latest report.
 SUMMED = {Measure.UNIT, Measure.NOMINAL}

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from results.models import Dimension, Period, Update, UpdateState
 
@@ -48,20 +49,44 @@ def update_create(
 def update_submit(*, update: Update, user) -> Update:
     """Send a draft, or a returned update, for review."""
     update = _locked_row(update)
-    _check_open(update.period)
-    if update.state not in (UpdateState.DRAFT, UpdateState.RETURNED):
-        raise ValidationError({"state": _("Only a draft or a returned update can be submitted.")})
+    update_check(update=update, user=user, decision="submit")
     update.state, update.submitted_at = UpdateState.SUBMITTED, timezone.now()
     return _save(update, user)
 
 
-def _review(update: Update, user, state: str, comment: str, now: datetime.datetime | None) -> Update:
-    update = _locked_row(update)
+DECISIONS = ("submit", "approve", "return")
+
+
+def update_check(*, update: Update, user, decision: str, comment: str = "") -> None:
+    """Raise the ValidationError that `decision` on `update` by `user` would meet; the admin's form asks first."""
     _check_open(update.period)
+    if decision == "submit":
+        if update.state not in (UpdateState.DRAFT, UpdateState.RETURNED):
+            raise ValidationError({"state": _("Only a draft or a returned update can be submitted.")})
+        return
+    if decision not in DECISIONS:
+        raise ValidationError({"state": _("Unknown decision.")})
     if update.state != UpdateState.SUBMITTED:
         raise ValidationError({"state": _("Only a submitted update can be approved or returned.")})
     if update.created_by_id is not None and update.created_by_id == user.pk:
         raise ValidationError({"reviewed_by": _("Another officer reviews an update: not the one who reported it.")})
+    if decision == "return" and not comment.strip():
+        raise ValidationError({"review_comment": _("Say why the update is returned.")})
+
+
+def update_decide(*, update: Update, user, decision: str, comment: str = "") -> Update:
+    """Submit, approve or return, by the decision's name (the admin's form)."""
+    if decision == "submit":
+        return update_submit(update=update, user=user)
+    if decision == "approve":
+        return update_approve(update=update, user=user, comment=comment)
+    return update_return(update=update, user=user, comment=comment)
+
+
+def _review(update: Update, user, state: str, comment: str, now: datetime.datetime | None) -> Update:
+    update = _locked_row(update)
+    update_check(update=update, user=user, decision="approve" if state == UpdateState.APPROVED else "return",
+                 comment=comment)
     update.state, update.review_comment = state, comment
     update.reviewed_by, update.reviewed_at = user, now or timezone.now()
     return _save(update, user)
@@ -76,6 +101,35 @@ def update_approve(*, update: Update, user, comment: str = "", now: datetime.dat
 @transaction.atomic
 def update_return(*, update: Update, user, comment: str, now: datetime.datetime | None = None) -> Update:
     """Return a submitted update to its reporter with the reason; it does not count."""
-    if not comment.strip():
-        raise ValidationError({"review_comment": _("Say why the update is returned.")})
     return _review(update, user, UpdateState.RETURNED, comment, now)
+
+
+Changes = tuple[list, list[tuple[object, list[str]]], list]  # created, (changed, its fields), deleted
+
+
+@transaction.atomic
+def framework_save(*, project, user, results: Changes, indicators: Changes, periods: Changes) -> int:
+    """Write a project's results editor in bulk, with history: a fixed number of queries per model.
+
+    Deletions go first (a deleted result takes its indicators and periods with it), then
+    creations and changes, results before indicators before periods. Returns the rows written.
+    """
+    written = 0
+    for created, changed, deleted in (periods, indicators, results):
+        if deleted:
+            model = type(deleted[0])
+            model.objects.filter(pk__in=[obj.pk for obj in deleted]).delete()
+            written += len(deleted)
+    deleted_pks = {(type(obj), obj.pk) for _c, _ch, dl in (results, indicators, periods) for obj in dl}
+    for created, changed, _deleted in (results, indicators, periods):
+        for obj in created:
+            if getattr(obj, "project_id", project.pk) != project.pk:
+                raise ValidationError(_("A result belongs to the project being edited."))
+        changed = [(obj, fields) for obj, fields in changed if (type(obj), obj.pk) not in deleted_pks]
+        if created:
+            bulk_create_with_history(created, type(created[0]), default_user=user)
+        if changed:
+            fields = sorted({field for _obj, names in changed for field in names})
+            bulk_update_with_history([obj for obj, _names in changed], type(changed[0][0]), fields, default_user=user)
+        written += len(created) + len(changed)
+    return written

@@ -3,7 +3,15 @@ import datetime
 from decimal import Decimal
 
 from projects.models import Objective, Project
-from results.models import Dimension, DimensionTarget, Indicator, Measure, Period, Result, ResultType
+from results.models import (
+    Dimension,
+    DimensionTarget,
+    Indicator,
+    Measure,
+    Period,
+    Result,
+    ResultType,
+)
 
 
 def synthetic_project(slug="zz-results-demo", *, published=True, **fields) -> Project:
