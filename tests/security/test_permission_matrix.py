@@ -125,6 +125,8 @@ HIDDEN_CORRIDOR = "GL-IS"
 HIDDEN_COUNTRY = "GL"
 SECRET = {"sdc-funded": "ZZSECRET-SDC-report", "ec-funded": "ZZSECRET-EC-report", "unpublished": "ZZSECRET-DRAFT-report"}
 CONTACT = "zz-private-contact@example.org"
+# An approved and a submitted actual on the SDC project and the draft: the submitted one is staff-only.
+RESULT_APPROVED, RESULT_PENDING = "4242.5", "9191.5"
 N_PUBLISHED = 21  # the annex
 
 
@@ -152,6 +154,7 @@ def _world_build() -> World:
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
     from regions.models import Corridor, Country
+    from results.models import Dimension, DimensionTarget, Indicator, Period, Result, Update
 
     annex_seed()
     User = get_user_model()
@@ -188,6 +191,15 @@ def _world_build() -> World:
     Transaction.objects.create(project=sdc, transaction_type=TransactionType.DISBURSEMENT, date=datetime.date(2014, 2, 3),
                                value=4000, currency="CHF", value_date=datetime.date(2014, 2, 3), is_internal=True)
     Project.objects.filter(pk=sdc.pk).update(responsible_officer=users["officer"])
+    for project in (sdc, draft):  # test data only: the annex carries no results
+        result = Result.objects.create(project=project, title=f"ZZRESULT {project.slug}")
+        indicator = Indicator.objects.create(result=result, title="ZZ indicator")
+        period = Period.objects.create(indicator=indicator, start=datetime.date(2014, 1, 1),
+                                       end=datetime.date(2014, 12, 31), target_value=10000)
+        Update.objects.create(period=period, value=RESULT_APPROVED, state="approved")
+        Update.objects.create(period=period, value=RESULT_PENDING, state="submitted")
+        DimensionTarget.objects.create(
+            period=period, dimension=Dimension.objects.create(indicator=indicator, name="sex", value="female"), value=5)
     projects = {"sdc-funded": sdc, "ec-funded": ec, "unpublished": draft}
     for i, (name, project) in enumerate(projects.items()):
         # Early due dates: first in every "next deadlines" list.
@@ -346,6 +358,19 @@ def _api_project_detail(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/"))
     _expect_project(c, obj, response)
     c.assert_no_private_data(response)  # the API serves no deadlines, even to their readers
+
+
+@rule("api/v1/projects/<str:pk>/results/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
+def _api_project_results(c: Caller, obj):
+    """Approved actuals of a visible project; the submitted ones to officers only; a 404 like the project."""
+    response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/results/"))
+    _expect_project(c, obj, response)
+    c.assert_no_private_data(response)
+    if response.status_code == 200:
+        assert (RESULT_APPROVED in response.body_text) == (obj != "ec-funded")
+        assert (RESULT_PENDING in response.body_text) == (c.staff and obj != "ec-funded")
+    else:
+        assert RESULT_APPROVED not in response.body_text
 
 
 @rule("api/v1/projects/<str:pk>/iati.xml", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
