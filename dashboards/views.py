@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 from dashboards import selectors
 from deadlines.selectors import deadlines_readable_by
 from projects.filters import ProjectFilterSet
+from projects.selectors import sees_all_projects
+from results.selectors import for_page as results_for_page
 
 PAGE_SIZE = 20
 
@@ -91,6 +93,7 @@ def project_detail(request, key):
             "status": project.status_on(today),
             "today": today,
             "deadlines": deadlines_readable_by(user=request.user, project=project),
+            "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
             **_api_links(project),
         },
     )

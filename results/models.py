@@ -1,5 +1,8 @@
 """A project's results framework, as IATI 2.03 `result` carries it.
 
+The choices' labels are translated (the dashboards show them); field names and errors are the
+admin's, in English like the rest of it.
+
 Result → Indicator → Period. An actual is never typed into a period: it is reported as an
 `Update` that an officer approves (`results.services`); only approved updates make the
 period's actual (`results.selectors`), so a figure nobody reviewed is never shown to
@@ -63,25 +66,25 @@ class UpdateState(models.TextChoices):
 class Result(models.Model):
     """What a project means to achieve at one level (output, outcome, impact)."""
 
-    project = models.ForeignKey("projects.Project", models.CASCADE, related_name="results", verbose_name=_("project"))
+    project = models.ForeignKey("projects.Project", models.CASCADE, related_name="results", verbose_name="project")
     objective = models.ForeignKey(
         "projects.Objective", models.SET_NULL, null=True, blank=True, related_name="results",
-        verbose_name=_("objective"), help_text=_("The project objective this result serves, if any."),
+        verbose_name="objective", help_text="The project objective this result serves, if any.",
     )
-    result_type = models.PositiveSmallIntegerField(_("type"), choices=ResultType.choices, default=ResultType.OUTPUT)
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    result_type = models.PositiveSmallIntegerField("type", choices=ResultType.choices, default=ResultType.OUTPUT)
+    title = models.CharField("title", max_length=300)
+    description = models.TextField("description", blank=True)
     aggregation_status = models.BooleanField(
-        _("aggregable"), default=False, help_text=_("Its indicators' figures may be added up across activities (IATI).")
+        "aggregable", default=False, help_text="Its indicators' figures may be added up across activities (IATI)."
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    order = models.PositiveSmallIntegerField("order", default=1)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "order", "id"]
-        verbose_name = _("result")
-        verbose_name_plural = _("results")
+        verbose_name = "result"
+        verbose_name_plural = "results"
         indexes = [models.Index(fields=["project", "order"], name="result_project_order_idx")]
 
     def __str__(self):
@@ -89,34 +92,34 @@ class Result(models.Model):
 
     def clean(self):
         if self.objective_id and self.project_id and self.objective.project_id != self.project_id:
-            raise ValidationError({"objective": _("Choose an objective of this result's project.")})
+            raise ValidationError({"objective": "Choose an objective of this result's project."})
 
 
 class Indicator(models.Model):
     """How a result is measured: a baseline, then a target and an actual per period."""
 
-    result = models.ForeignKey(Result, models.CASCADE, related_name="indicators", verbose_name=_("result"))
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
-    measure = models.PositiveSmallIntegerField(_("measure"), choices=Measure.choices, default=Measure.UNIT)
-    ascending = models.BooleanField(_("ascending"), default=True, help_text=_("A higher value is better."))
-    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
-    baseline_value = models.DecimalField(_("baseline value"), **VALUE, null=True, blank=True)
-    baseline_comment = models.TextField(_("baseline comment"), blank=True)
+    result = models.ForeignKey(Result, models.CASCADE, related_name="indicators", verbose_name="result")
+    title = models.CharField("title", max_length=300)
+    description = models.TextField("description", blank=True)
+    measure = models.PositiveSmallIntegerField("measure", choices=Measure.choices, default=Measure.UNIT)
+    ascending = models.BooleanField("ascending", default=True, help_text="A higher value is better.")
+    baseline_year = models.PositiveSmallIntegerField("baseline year", null=True, blank=True)
+    baseline_value = models.DecimalField("baseline value", **VALUE, null=True, blank=True)
+    baseline_comment = models.TextField("baseline comment", blank=True)
     reference_vocabulary = models.CharField(
-        _("reference vocabulary"), max_length=3, choices=IndicatorVocabulary.choices, blank=True
+        "reference vocabulary", max_length=3, choices=IndicatorVocabulary.choices, blank=True
     )
     reference_code = models.CharField(
-        _("reference code"), max_length=50, blank=True, help_text=_("E.g. the SDG target 8.8 or 10.7.")
+        "reference code", max_length=50, blank=True, help_text="E.g. the SDG target 8.8 or 10.7."
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    order = models.PositiveSmallIntegerField("order", default=1)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["result", "order", "id"]
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicators")
+        verbose_name = "indicator"
+        verbose_name_plural = "indicators"
 
     def __str__(self):
         return self.title
@@ -129,9 +132,9 @@ class Indicator(models.Model):
         errors = {}
         if bool(self.reference_vocabulary) != bool(self.reference_code):
             field = "reference_code" if self.reference_vocabulary else "reference_vocabulary"
-            errors[field] = _("Give both the vocabulary and the code of the external indicator, or neither.")
+            errors[field] = "Give both the vocabulary and the code of the external indicator, or neither."
         if self.is_qualitative and self.baseline_value is not None:
-            errors["baseline_value"] = _("A qualitative indicator has no numeric baseline: describe it in the comment.")
+            errors["baseline_value"] = "A qualitative indicator has no numeric baseline: describe it in the comment."
         if errors:
             raise ValidationError(errors)
 
@@ -139,16 +142,16 @@ class Indicator(models.Model):
 class Dimension(models.Model):
     """One value of a disaggregation of an indicator, e.g. sex = female (IATI `dimension`)."""
 
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="dimensions", verbose_name=_("indicator"))
-    name = models.CharField(_("name"), max_length=50, help_text=_("sex, age, country, or a name of your own."))
-    value = models.CharField(_("value"), max_length=100)
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="dimensions", verbose_name="indicator")
+    name = models.CharField("name", max_length=50, help_text="sex, age, country, or a name of your own.")
+    value = models.CharField("value", max_length=100)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "name", "value", "id"]
-        verbose_name = _("disaggregation")
-        verbose_name_plural = _("disaggregations")
+        verbose_name = "disaggregation"
+        verbose_name_plural = "disaggregations"
         constraints = [models.UniqueConstraint(fields=["indicator", "name", "value"], name="dimension_unique_value")]
 
     def __str__(self):
@@ -158,20 +161,20 @@ class Dimension(models.Model):
 class Period(models.Model):
     """A reporting period of an indicator with its target; a locked period takes no more updates."""
 
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="periods", verbose_name=_("indicator"))
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
-    target_value = models.DecimalField(_("target"), **VALUE, null=True, blank=True)
-    target_comment = models.TextField(_("target comment"), blank=True, help_text=_("The target of a qualitative indicator."))
-    comments = models.TextField(_("comments"), blank=True)
-    is_locked = models.BooleanField(_("locked"), default=False, help_text=_("No update may be added or reviewed."))
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="periods", verbose_name="indicator")
+    start = models.DateField("start")
+    end = models.DateField("end")
+    target_value = models.DecimalField("target", **VALUE, null=True, blank=True)
+    target_comment = models.TextField("target comment", blank=True, help_text="The target of a qualitative indicator.")
+    comments = models.TextField("comments", blank=True)
+    is_locked = models.BooleanField("locked", default=False, help_text="No update may be added or reviewed.")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "start", "id"]
-        verbose_name = _("period")
-        verbose_name_plural = _("periods")
+        verbose_name = "period"
+        verbose_name_plural = "periods"
         constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_end_not_before_start")]
 
     def __str__(self):
@@ -179,22 +182,22 @@ class Period(models.Model):
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("The period end must not be before its start.")})
+            raise ValidationError({"end": "The period end must not be before its start."})
 
 
 class DimensionTarget(models.Model):
     """A period's target for one disaggregation value (IATI `target/dimension`)."""
 
-    period = models.ForeignKey(Period, models.CASCADE, related_name="dimension_targets", verbose_name=_("period"))
-    dimension = models.ForeignKey(Dimension, models.CASCADE, related_name="targets", verbose_name=_("disaggregation"))
-    value = models.DecimalField(_("target"), **VALUE)
+    period = models.ForeignKey(Period, models.CASCADE, related_name="dimension_targets", verbose_name="period")
+    dimension = models.ForeignKey(Dimension, models.CASCADE, related_name="targets", verbose_name="disaggregation")
+    value = models.DecimalField("target", **VALUE)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["period", "dimension", "id"]
-        verbose_name = _("disaggregated target")
-        verbose_name_plural = _("disaggregated targets")
+        verbose_name = "disaggregated target"
+        verbose_name_plural = "disaggregated targets"
         constraints = [models.UniqueConstraint(fields=["period", "dimension"], name="dimension_target_unique")]
 
     def __str__(self):
@@ -208,32 +211,32 @@ class Update(models.Model):
     comment) → submitted again; `results.services` makes each move, the history keeps who and when.
     """
 
-    period = models.ForeignKey(Period, models.CASCADE, related_name="updates", verbose_name=_("period"))
+    period = models.ForeignKey(Period, models.CASCADE, related_name="updates", verbose_name="period")
     dimension = models.ForeignKey(
-        Dimension, models.CASCADE, null=True, blank=True, related_name="updates", verbose_name=_("disaggregation"),
-        help_text=_("Empty for the period's total."),
+        Dimension, models.CASCADE, null=True, blank=True, related_name="updates", verbose_name="disaggregation",
+        help_text="Empty for the period's total.",
     )
-    value = models.DecimalField(_("value"), **VALUE, null=True, blank=True)
-    text = models.TextField(_("text"), blank=True, help_text=_("The actual of a qualitative indicator."))
-    comment = models.TextField(_("comment"), blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=UpdateState.choices, default=UpdateState.DRAFT)
-    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    value = models.DecimalField("value", **VALUE, null=True, blank=True)
+    text = models.TextField("text", blank=True, help_text="The actual of a qualitative indicator.")
+    comment = models.TextField("comment", blank=True)
+    state = models.CharField("state", max_length=10, choices=UpdateState.choices, default=UpdateState.DRAFT)
+    review_comment = models.TextField("reviewer's comment", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reported by")
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="reported by"
     )
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField("reported at", auto_now_add=True)
+    submitted_at = models.DateTimeField("submitted at", null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="reviewed by"
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField("reviewed at", null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["period", "created_at", "id"]
-        verbose_name = _("update")
-        verbose_name_plural = _("updates")
+        verbose_name = "update"
+        verbose_name_plural = "updates"
         constraints = [
             models.CheckConstraint(condition=Q(state__in=UpdateState.values), name="update_state_valid"),
         ]
@@ -252,13 +255,13 @@ class Update(models.Model):
             indicator = self.period.indicator
             if indicator.is_qualitative:
                 if not self.text:
-                    errors["text"] = _("A qualitative indicator is reported as text.")
+                    errors["text"] = "A qualitative indicator is reported as text."
                 if self.value is not None:
-                    errors["value"] = _("A qualitative indicator takes text, not a number.")
+                    errors["value"] = "A qualitative indicator takes text, not a number."
             elif self.value is None:
-                errors["value"] = _("Give the value reported for the period.")
+                errors["value"] = "Give the value reported for the period."
             if self.dimension_id and self.dimension.indicator_id != indicator.id:
-                errors["dimension"] = _("Choose a disaggregation of this period's indicator.")
+                errors["dimension"] = "Choose a disaggregation of this period's indicator."
         if errors:
             raise ValidationError(errors)
 
@@ -268,5 +271,5 @@ class ResultsFramework(Project):
 
     class Meta:
         proxy = True
-        verbose_name = _("results framework")
-        verbose_name_plural = _("results frameworks")
+        verbose_name = "results framework"
+        verbose_name_plural = "results frameworks"

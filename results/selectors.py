@@ -55,6 +55,11 @@ class PeriodRow:
     actual: Actual
     dimension_actuals: dict[int, Actual]  # Dimension id → its actual
     pending: list[Update]  # submitted, draft and returned updates: staff only
+    # Filled by for_page(): the bar's length and marker, as percentages of the target, and the verdict.
+    progress: int | None = None
+    pace: int | None = None
+    track: str | None = None
+    dimension_lines: list[tuple] = dataclasses.field(default_factory=list)  # (dimension, target, actual)
 
     @property
     def target(self) -> Decimal | None:
@@ -193,3 +198,30 @@ def periods_flat(rows: Iterable[ResultRow]):
         for indicator_row in result_row.indicators:
             for period_row in indicator_row.periods:
                 yield result_row.result, indicator_row, period_row
+
+
+def for_page(project, *, staff: bool, today: datetime.date | None = None) -> list[ResultRow]:
+    """A project's results as its dashboard page shows them: six queries, approved figures only.
+
+    Each period gets its bar (`progress`), the target's pace today (`pace`), on or off track
+    (`track`) and its disaggregations side by side (`dimension_lines`). `staff` adds the
+    updates awaiting review (`pending`), which the page counts but never adds to a figure.
+    """
+    today = today or timezone.localdate()
+    rows = project_results(project, staff=staff)
+    for result_row in rows:
+        for indicator_row in result_row.indicators:
+            indicator = indicator_row.indicator
+            dimensions = {d.id: d for d in indicator_row.dimensions}
+            for row in indicator_row.periods:
+                row.progress, row.track = progress(row), track(indicator, row, today)
+                pace = expected(indicator, row.period, today)
+                if pace is not None and row.target and indicator.ascending and not indicator.is_qualitative:
+                    row.pace = int(min(max(pace / row.target * 100, 0), 100))
+                targets = {t.dimension_id: t.value for t in row.period.dimension_targets.all()}
+                row.dimension_lines = [
+                    (dimension, targets.get(d_id), row.dimension_actuals.get(d_id, Actual()))
+                    for d_id, dimension in dimensions.items()
+                    if d_id in targets or d_id in row.dimension_actuals
+                ]
+    return rows

@@ -41,8 +41,9 @@ def test_token_caller_adds_only_the_token_lookup(sdc_token_client, django_assert
         sdc_token_client.get("/api/v1/projects/", {"page_size": page_size})
 
 
-@pytest.mark.parametrize("path", ["/api/v1/projects/?format=csv", "/api/v1/iati/activities.xml"])
-def test_exports_are_one_query(api_client, annex, django_assert_num_queries, path):
-    with django_assert_num_queries(1):
+# The IATI XML also reads the results of each batch of 500 projects (one query when they have none).
+@pytest.mark.parametrize(("path", "queries"), [("/api/v1/projects/?format=csv", 1), ("/api/v1/iati/activities.xml", 2)])
+def test_exports_are_one_query(api_client, annex, django_assert_num_queries, path, queries):
+    with django_assert_num_queries(queries):
         response = api_client.get(path)
         b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in response.streaming_content)
