@@ -1,23 +1,31 @@
-"""`/api/v1/projects/{id}/results/`: a project's results framework, approved actuals only.
+"""`/api/v1/projects/{id}/results/`: a project's results framework, approved actuals only;
+`?format=csv` there, and `/api/v1/results.csv` for every matching project: one row per indicator period.
 
 Kept beside the project views rather than in them: its own serializers over the rows of
 results.selectors.results_of(), which reads the whole framework in six queries.
 Everyone sees approved actuals only; officers also get each period's other updates
 (`updates`: drafts, submitted, returned) to review them.
 """
+import csv
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import batched
 
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from api.base import StrictApiMixin, error_responses
-from api.views import project_pk
+from api.exports import _Echo, csv_cell
+from api.renderers import CSVRenderer, ORJSONRenderer
+from api.views import CSV_RESPONSE, ProjectListMixin, project_pk
 from projects.models import Project
 from projects.selectors import project_visible, sees_all_projects
-from results.selectors import progress, project_results, track
+from results.selectors import periods_flat, progress, project_results, results_of, track
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -175,17 +183,71 @@ class _Target:
         self.value, self.texts = value, []
 
 
-@extend_schema(tags=["projects"], responses={200: ProjectResultsSerializer, **error_responses(400, 401, 404, 406, 429)})
+RESULTS_CSV_COLUMNS = [
+    "project_id", "project_slug", "result_type", "result", "indicator", "measure", "ascending", "baseline_year",
+    "baseline_value", "period_start", "period_end", "target", "actual", "progress", "track",
+]
+RESULTS_BATCH = 500  # projects whose results are read together (six queries a batch)
+
+
+def results_csv_stream(projects: Iterable[tuple[int, str]]) -> Iterator[str]:
+    """CSV lines: a header, then one line per indicator period of each (id, slug) project; approved actuals only."""
+    writer = csv.writer(_Echo())
+    today = timezone.localdate()
+    yield writer.writerow(RESULTS_CSV_COLUMNS)
+    for batch in batched(projects, RESULTS_BATCH):
+        results = results_of([project_id for project_id, _slug in batch])
+        for project_id, slug in batch:
+            for result, indicator_row, row in periods_flat(results.get(project_id, ())):
+                indicator = indicator_row.indicator
+                actual = "; ".join(row.actual.texts) if indicator.is_qualitative else _decimal(row.actual.value)
+                yield writer.writerow([csv_cell(value) for value in (
+                    project_id, slug, result.get_result_type_display(), result.title, indicator.title,
+                    indicator.get_measure_display(), int(indicator.ascending), indicator.baseline_year,
+                    _decimal(indicator.baseline_value), row.period.start, row.period.end,
+                    _decimal(row.period.target_value) or row.period.target_comment, actual, progress(row),
+                    track(indicator, row, today),
+                )])
+
+
+def _csv_response(lines, filename):
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@extend_schema(tags=["projects"], responses={
+    (200, "application/json"): ProjectResultsSerializer, (200, "text/csv"): CSV_RESPONSE,
+    **error_responses(400, 401, 404, 406, 429, media_type="application/json"),
+})
 class ProjectResultsView(StrictApiMixin, generics.GenericAPIView):
     """A project's results, indicators (baseline, dimensions), periods, targets and approved actuals.
 
-    A 404 for a project the caller may not see, exactly as the project itself.
+    A 404 for a project the caller may not see, exactly as the project itself. `?format=csv`:
+    one row per indicator period.
     """
 
     serializer_class = ProjectResultsSerializer
     queryset = Project.objects.none()
     pagination_class = None
+    renderer_classes = [ORJSONRenderer, CSVRenderer]
 
     def get(self, request, pk):
-        project = get_object_or_404(project_visible(user=request.user).only("id"), pk=project_pk(pk))
+        project = get_object_or_404(project_visible(user=request.user).only("id", "slug"), pk=project_pk(pk))
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return _csv_response(results_csv_stream([(project.pk, project.slug)]), f"{project.slug}-results.csv")
         return Response(results_data(project, staff=sees_all_projects(request.user)))
+
+
+@extend_schema(tags=["projects"], responses={
+    (200, "text/csv"): OpenApiTypes.STR, **error_responses(400, 401, 406, 429, media_type="application/json"),
+})
+class ResultsCsvView(ProjectListMixin, generics.GenericAPIView):
+    """Results of every matching project (same filters as the project list) as CSV, one row per indicator period."""
+
+    renderer_classes = [CSVRenderer]
+    pagination_class = None
+
+    def get(self, request):
+        projects = self.filtered_projects().values_list("id", "slug").iterator(chunk_size=2000)
+        return _csv_response(results_csv_stream(projects), "results.csv")

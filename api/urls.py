@@ -2,7 +2,7 @@
 from django.urls import path
 
 from api import serializers, views
-from api.results import ProjectResultsView
+from api.results import ProjectResultsView, ResultsCsvView
 from donors.models import Donor, Partner
 from projects.selectors import corridors_visible, donors_visible, partners_visible
 from regions.models import Corridor, Country, Region
@@ -27,6 +27,7 @@ urlpatterns = [
     path("projects/<str:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<str:pk>/results/", ProjectResultsView.as_view(), name="project-results"),
     path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
+    path("results.csv", ResultsCsvView.as_view(), name="results-csv"),
     path("iati/activities.xml", views.IatiActivitiesView.as_view(), name="iati-activities"),
     path("stats/", views.ProjectStatsView.as_view(), name="stats"),
     path("donors/", reference_list(donors, serializers.DonorSerializer, donors_visible), name="donor-list"),

@@ -95,3 +95,23 @@ def test_openapi_documents_the_results_and_the_filter(anonymous_client):
     parameters = {p["name"] for p in schema["paths"]["/api/v1/projects/"]["get"]["parameters"]}
     assert "has_results" in parameters
     assert "ProjectResults" in schema["components"]["schemas"]
+
+
+def test_a_projects_results_as_csv_one_row_per_indicator_period(anonymous_client, framework):
+    response = anonymous_client.get(_url(framework), {"format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("project_id,project_slug,result_type,result,indicator")
+    assert len(lines) == 1 + 2
+    assert lines[1].endswith(",2020-01-01,2020-01-31,10,7.5,75,off")
+    assert "919" not in "".join(lines)
+
+
+def test_the_portfolio_results_csv_follows_the_project_filters_and_visibility(anonymous_client, framework, officer):
+    hidden = synthetic_project("zz-results-hidden", published=False)
+    build_framework(hidden, results=1, indicators=1, periods=3)
+    body = b"".join(anonymous_client.get("/api/v1/results.csv").streaming_content).decode()
+    assert body.count("zz-results-api") == 2 and "zz-results-hidden" not in body
+    filtered = b"".join(anonymous_client.get("/api/v1/results.csv", {"search": "nothing-matches"}).streaming_content)
+    assert filtered.decode().count("\n") == 1  # the header
+    assert anonymous_client.get("/api/v1/results.csv", {"region": "Atlantis!"}).status_code == 400

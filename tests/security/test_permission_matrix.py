@@ -373,6 +373,18 @@ def _api_project_results(c: Caller, obj):
         assert RESULT_APPROVED not in response.body_text
 
 
+@rule("api/v1/results.csv", api=True)
+def _api_results_csv(c: Caller, obj):
+    """Every visible project's results: the draft's to officers only; submitted actuals to nobody."""
+    response = c.get("/api/v1/results.csv")
+    assert response.status_code == 200
+    c.assert_draft(response)
+    c.assert_no_private_data(response)
+    assert RESULT_APPROVED in response.body_text and RESULT_PENDING not in response.body_text
+    own = c.get(_obj_url(c, "sdc-funded", "/api/v1/projects/{pk}/results/"), query_params={"format": "csv"})
+    assert RESULT_APPROVED in own.body_text and RESULT_PENDING not in own.body_text
+
+
 @rule("api/v1/projects/<str:pk>/iati.xml", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
 def _api_project_iati(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/iati.xml"))
