@@ -17,6 +17,7 @@ from deadlines.selectors import deadlines_readable_by
 from projects.filters import ProjectFilterSet
 from projects.selectors import sees_all_projects
 from results.selectors import for_page as results_for_page
+from results.selectors import track_summary
 
 PAGE_SIZE = 20
 
@@ -122,6 +123,13 @@ def corridors(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+@require_GET
+def results_summary(request):
+    """Indicators on and off track across the filtered portfolio, by region and by donor (approved figures)."""
+    projects, errors = selectors.filtered_projects(user=request.user, params=filter_params(request.GET))
+    return render(request, "dashboards/results_summary.html", {"errors": errors, **track_summary(projects)})
 
 
 @require_GET

@@ -495,6 +495,17 @@ def _project_page(c: Caller, obj):
         c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
 
 
+@rule("results/")
+def _results_summary(c: Caller, obj):
+    """Indicators of visible projects only: the draft's to officers alone."""
+    response = c.get("/results/")
+    assert response.status_code == 200
+    assert response.context["total"].total == 1 + c.staff
+    assert (HIDDEN_DONOR in {group.key for group in response.context["by_donor"]}) == c.staff
+    c.assert_draft(response)
+    c.assert_no_private_data(response)
+
+
 @rule("corridors/")
 def _corridors(c: Caller, obj):
     response = c.get("/corridors/")
