@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from projects.models import Funding
 from results.models import (
     Dimension,
     DimensionTarget,
@@ -267,8 +268,6 @@ def track_summary(projects: QuerySet, *, today: datetime.date | None = None) -> 
 
     A project funded by two donors counts under both. Eight queries at most, approved figures only.
     """
-    from projects.models import Funding
-
     today = today or timezone.localdate()
     ids = projects.filter(has_results()).values_list("id", "region__code", "region__name")
     region_of = {pk: (code or "global", name or "Global") for pk, code, name in ids}
