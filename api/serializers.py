@@ -13,6 +13,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from donors.models import Donor, Partner
+from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+from finance.rates import ConvertedTotal, converted_total
+from finance.selectors import BudgetItem, ProjectMoney, TransactionItem, project_money_lists
 from projects.models import ActivityStatus, Funding, OrganisationRole, Project, ProjectPartner
 from projects.selectors import STATS_GROUPS, project_lists
 from regions.models import Corridor, Country, Region
@@ -130,6 +133,67 @@ class ProjectPartnerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "acronym", "iati_ref", "role"]
 
 
+@extend_schema_field(CodeLabelSerializer)
+class CodeLabelField(serializers.Field):
+    """A value of an IATI codelist (`choices`, IntegerChoices) as {code, label}."""
+
+    def __init__(self, choices, **kwargs):
+        self.codelist = choices
+        codes = ", ".join(f"{item.value} {item.label}" for item in choices)
+        kwargs.setdefault("help_text", f"IATI {choices.__name__} codelist: {codes}.")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return _code_label(self.codelist, value)
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The organisation's name; empty when none is given.")
+    ref = serializers.CharField(help_text="Its IATI organisation identifier; empty when not known.")
+
+
+@extend_schema_field(OrganisationRefSerializer)
+class OrganisationField(serializers.Field):
+    """The provider or receiver of a transaction: a recorded donor or partner, else the name given."""
+
+    def __init__(self, side: str, **kwargs):
+        self.side = side
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, transaction):
+        name, ref = transaction.organisation(self.side)
+        return {"name": name, "ref": ref}
+
+
+INTERNAL_HELP = "Marked internal by an officer: only staff callers see such rows, and only staff figures count them."
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    """A budget as IATI publishes it (`budget`): BudgetType and BudgetStatus codes, a period of at most a year."""
+
+    type = CodeLabelField(BudgetType, source="budget_type")
+    status = CodeLabelField(BudgetStatus)
+    internal = serializers.BooleanField(source="is_internal", read_only=True, help_text=INTERNAL_HELP)
+
+    class Meta:
+        model = Budget
+        fields = ["id", "type", "status", "period_start", "period_end", "value", "currency", "value_date", "internal"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    """A transaction as IATI publishes it (`transaction`): a TransactionType code, its date, value and organisations."""
+
+    type = CodeLabelField(TransactionType, source="transaction_type")
+    provider = OrganisationField("provider")
+    receiver = OrganisationField("receiver")
+    internal = serializers.BooleanField(source="is_internal", read_only=True, help_text=INTERNAL_HELP)
+
+    class Meta:
+        model = Transaction
+        fields = ["id", "type", "date", "value", "currency", "value_date", "description", "provider", "receiver",
+                  "internal"]
+
+
 class ProjectLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
     dashboard = serializers.URLField()
@@ -137,7 +201,7 @@ class ProjectLinksSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    """A project with its region, countries, donors, partners, corridors and objectives.
+    """A project with its region, countries, donors, partners, corridors, objectives, budgets and transactions.
 
     The declared fields document the shape (OpenAPI); to_representation() builds it
     straight from the typed lists the page's query aggregated (project_lists()),
@@ -152,6 +216,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     partners = ProjectPartnerSerializer(source="project_partners", many=True, read_only=True)
     corridors = CorridorSerializer(many=True, read_only=True)
     objectives = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    budgets = BudgetSerializer(many=True, read_only=True)
+    transactions = TransactionSerializer(many=True, read_only=True)
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -159,11 +225,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = [
             "id", "slug", "title", "short_name", "summary", "status", "scope", "region", "countries",
             "planned_start", "planned_end", "actual_start", "actual_end",
-            "donors", "partners", "corridors", "objectives", "links",
+            "donors", "partners", "corridors", "objectives", "budgets", "transactions", "links",
         ]
 
     def to_representation(self, project):
         lists = project_lists(project)
+        budgets, transactions = project_money_lists(project)
         status = ActivityStatus(project.status_code)
         region = project.region
         return {
@@ -197,6 +264,8 @@ class ProjectSerializer(serializers.ModelSerializer):
                 for corridor in lists.corridors
             ],
             "objectives": lists.objectives,
+            "budgets": [_budget(budget) for budget in budgets],
+            "transactions": [_transaction(transaction) for transaction in transactions],
             "links": self.get_links(project),
         }
 
@@ -241,8 +310,32 @@ def _amount(text: str | None) -> str | None:
 
 
 def _role(code: int) -> dict:
-    role = OrganisationRole(code)
-    return {"code": role.value, "label": str(role.label)}
+    return _code_label(OrganisationRole, code)
+
+
+def _code_label(codelist, code: int) -> dict:
+    item = codelist(code)
+    return {"code": item.value, "label": str(item.label)}
+
+
+def _budget(budget: BudgetItem) -> dict:
+    return {
+        "id": budget.id, "type": _code_label(BudgetType, budget.budget_type),
+        "status": _code_label(BudgetStatus, budget.status), "period_start": budget.period_start,
+        "period_end": budget.period_end, "value": str(budget.amount), "currency": budget.currency,
+        "value_date": budget.value_date, "internal": bool(budget.is_internal),
+    }
+
+
+def _transaction(transaction: TransactionItem) -> dict:
+    return {
+        "id": transaction.id, "type": _code_label(TransactionType, transaction.transaction_type),
+        "date": transaction.date, "value": str(transaction.amount), "currency": transaction.currency,
+        "value_date": transaction.value_date, "description": transaction.description,
+        "provider": {"name": transaction.provider_name, "ref": transaction.provider_ref},
+        "receiver": {"name": transaction.receiver_name, "ref": transaction.receiver_ref},
+        "internal": bool(transaction.is_internal),
+    }
 
 
 # Statistics
@@ -253,9 +346,34 @@ class MoneySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
 
 
+class ConvertedSumSerializer(serializers.Serializer):
+    """A sum converted to the response's `currency` (finance.rates.ConvertedTotal), with what it rests on."""
+
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2, coerce_to_string=True)
+    counted = serializers.IntegerField(help_text="How many budgets or transactions the amount adds up.")
+    left_out = serializers.IntegerField(help_text="How many could not be converted and are not in the amount.")
+    rates_from = serializers.DateField(allow_null=True, help_text="The earliest day of the rates used; null if none.")
+    rates_to = serializers.DateField(allow_null=True, help_text="The latest day of the rates used; null if none.")
+    source = serializers.CharField(help_text="The source of the exchange rates.")
+    note = serializers.CharField(
+        help_text="The line to show under the amount: the rates' source and dates, what was left out."
+    )
+
+
+class StatsMoneySerializer(serializers.Serializer):
+    """Budget (a revised budget replaces the original of its period), outgoing commitments, disbursements
+    and expenditure, each converted at its value date."""
+
+    budget = ConvertedSumSerializer()
+    committed = ConvertedSumSerializer()
+    disbursed = ConvertedSumSerializer()
+    spent = ConvertedSumSerializer()
+
+
 class StatsTotalSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     funding = MoneySerializer(many=True)
+    money = StatsMoneySerializer()
 
 
 class StatsGroupSerializer(serializers.Serializer):
@@ -263,9 +381,27 @@ class StatsGroupSerializer(serializers.Serializer):
     label = serializers.CharField(allow_null=True)
     projects = serializers.IntegerField()
     funding = MoneySerializer(many=True)
+    money = StatsMoneySerializer()
 
 
 class ProjectStatsSerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=STATS_GROUPS)
+    currency = serializers.CharField(help_text="The ISO 4217 currency of every `money` sum.")
     total = StatsTotalSerializer()
     groups = StatsGroupSerializer(many=True)
+
+
+def converted_json(total: ConvertedTotal) -> dict:
+    return {
+        "amount": f"{total.total:.2f}", "counted": total.counted, "left_out": total.left_out,
+        "rates_from": _iso(total.rates_from), "rates_to": _iso(total.rates_to), "source": total.source,
+        "note": total.note,
+    }
+
+
+def money_json(money: ProjectMoney | None, currency: str) -> dict:
+    """The four figures as StatsMoneySerializer documents them; zero (counting nothing) for None."""
+    if money is None:
+        zero = converted_total((), currency=currency)
+        money = ProjectMoney(zero, zero, zero, zero)
+    return {name: converted_json(getattr(money, name)) for name in ProjectMoney.FIELDS}

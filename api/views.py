@@ -3,6 +3,7 @@
 Views are thin: project_list() scopes visibility and applies the filters;
 get_queryset() adds the region and the to-many lists the serializer reads (with_lists).
 """
+from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,7 +17,9 @@ from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
 from api.exports import projects_csv_stream
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
-from api.serializers import ProjectSerializer, ProjectStatsSerializer
+from api.serializers import ProjectSerializer, ProjectStatsSerializer, money_json
+from finance.currencies import currency_codes, normalise_currency
+from finance.selectors import money_by, money_by_stats_group, money_lists, money_of
 from iati import writer as iati_writer
 from projects.filters import ProjectFilterSet
 from projects.models import Project
@@ -36,9 +39,36 @@ class ProjectSchemaFilterBackend(DjangoFilterBackend):
         return queryset
 
 
-def with_api_lists(projects):
-    """What the serializer reads: one query for a page or a project, whatever the page size."""
-    return with_lists(projects.select_related("region"))
+def with_api_lists(projects, *, user):
+    """What the serializer reads, the money `user` may see included: one query for a page or a project,
+    whatever the page size."""
+    return with_lists(projects.select_related("region"), money_lists(user))
+
+
+CURRENCY_PARAM = "currency"
+
+
+def currency_of(request) -> str:
+    """The `?currency=` of the request (ISO 4217, any case), else the PORTFOLIO_CURRENCY setting; else a 400."""
+    values = request.query_params.getlist(CURRENCY_PARAM)
+    if not values:
+        return settings.PORTFOLIO_CURRENCY
+    code = normalise_currency(values[0])
+    if len(values) > 1 or code not in currency_codes():
+        raise exceptions.ValidationError(
+            {CURRENCY_PARAM: [f"Give one ISO 4217 currency code, such as USD, EUR or CHF; got {values[0][:20]!r}."]}
+        )
+    return code
+
+
+def currency_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        CURRENCY_PARAM, OpenApiTypes.STR, enum=sorted(currency_codes()), default=settings.PORTFOLIO_CURRENCY,
+        description=f"{description} ISO 4217 code (lower case is accepted); the default is the "
+        "PORTFOLIO_CURRENCY setting. Each amount converts at its value date by the European Central Bank's "
+        "reference rates (a day without a rate takes the nearest earlier one); an amount that cannot be "
+        "converted is left out and counted.",
+    )
 
 
 def project_pk(value: str) -> int:
@@ -52,7 +82,7 @@ class ProjectListMixin(StrictApiMixin):
     """Projects visible to the caller, filtered by the query string; bad parameters raise a 400."""
 
     query_params_allowed = FILTER_PARAMS
-    extra_params: tuple[str, ...] = ()
+    extra_params: tuple[str, ...] = ()  # parameters of the view that are not filters (also in query_params_allowed)
     filter_backends = [ProjectSchemaFilterBackend]
     filterset_class = ProjectFilterSet
     queryset = Project.objects.none()  # for the schema; get_queryset() or filtered_projects() is what runs
@@ -72,11 +102,16 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
     serializer_class = ProjectSerializer
     pagination_class = ApiPagination
     renderer_classes = [ORJSONRenderer, CSVRenderer]
+    query_params_allowed = (*FILTER_PARAMS, CURRENCY_PARAM)
+    extra_params = (CURRENCY_PARAM,)
 
     def get_queryset(self):
-        return with_api_lists(self.filtered_projects())
+        return with_api_lists(self.filtered_projects(), user=self.request.user)
 
     @extend_schema(
+        parameters=[
+            currency_parameter("CSV only: the currency of the budget, committed, disbursed and spent columns.")
+        ],
         responses={
             (200, "application/json"): ProjectSerializer(many=True),
             (200, "text/csv"): CSV_RESPONSE,
@@ -84,11 +119,16 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
         }
     )
     def get(self, request, *args, **kwargs):
+        currency = currency_of(request)  # checked in JSON too: a bad ?currency= is a 400 everywhere
         if request.accepted_renderer.format == CSVRenderer.format:
             # CSV holds every matching project, but a malformed page or page_size is still a 400.
             self.paginator.validate_params(request)
-            rows = project_rows(self.filtered_projects())
-            response = StreamingHttpResponse(projects_csv_stream(rows), content_type="text/csv; charset=utf-8")
+            projects = self.filtered_projects()
+            money = money_by(projects, user=request.user, by="id", currency=currency)
+            rows = project_rows(projects)
+            response = StreamingHttpResponse(
+                projects_csv_stream(rows, money=money, currency=currency), content_type="text/csv; charset=utf-8"
+            )
             response["Content-Disposition"] = 'attachment; filename="projects.csv"'
             return response
         return super().get(request, *args, **kwargs)
@@ -96,13 +136,13 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
 
 @extend_schema(tags=["projects"], responses={200: ProjectSerializer, **error_responses(400, 401, 404, 406, 429)})
 class ProjectDetailView(StrictApiMixin, generics.RetrieveAPIView):
-    """One project, with its region, countries, donors, partners, corridors and objectives."""
+    """One project, with its region, countries, donors, partners, corridors, objectives, budgets and transactions."""
 
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return with_api_lists(project_visible(user=self.request.user))
+        return with_api_lists(project_visible(user=self.request.user), user=self.request.user)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=project_pk(self.kwargs["pk"]))
@@ -114,9 +154,13 @@ class XMLViewMixin:
     renderer_classes = [IATIXMLRenderer]
     pagination_class = None
 
-    def xml_response(self, projects, filename):
+    def xml_rows(self, projects):
+        """The rows of `projects` with the budgets and transactions the caller may see: one query, streamed."""
+        return project_rows(projects, extra=money_lists(self.request.user))
+
+    def xml_response(self, rows, filename):
         response = StreamingHttpResponse(
-            iati_writer.activities_stream(projects), content_type="application/xml; charset=utf-8"
+            iati_writer.activities_stream(rows), content_type="application/xml; charset=utf-8"
         )
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
@@ -133,7 +177,7 @@ class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView
     """IATI 2.03 activity XML of every matching project (same filters as the project list), streamed."""
 
     def get(self, request):
-        return self.xml_response(project_rows(self.filtered_projects()), "activities.xml")
+        return self.xml_response(self.xml_rows(self.filtered_projects()), "activities.xml")
 
 
 @extend_schema(
@@ -149,7 +193,7 @@ class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
     queryset = Project.objects.none()
 
     def get(self, request, pk):
-        project = next(project_rows(project_visible(user=request.user).filter(pk=project_pk(pk))), None)
+        project = next(self.xml_rows(project_visible(user=request.user).filter(pk=project_pk(pk))), None)
         if project is None:
             raise Http404("No Project matches the given query.")  # as get_object_or_404
         return self.xml_response([project], f"{iati_writer.activity_identifier(project)}.xml")
@@ -160,27 +204,55 @@ class ProjectIatiView(XMLViewMixin, StrictApiMixin, generics.GenericAPIView):
     parameters=[
         OpenApiParameter(
             "group_by", OpenApiTypes.STR, enum=list(STATS_GROUPS), default="region",
-            description="Break the counts down by region, donor, country, year (running in that year) or status.",
-        )
+            description="Break the counts down by region, donor, country, year (running in that year) or status. "
+            "Money per year counts budgets in the year their period starts and transactions in the year of their date.",
+        ),
+        currency_parameter("The currency of the budget, committed, disbursed and spent sums."),
     ],
     responses={200: ProjectStatsSerializer, **error_responses(400, 401, 406, 429)},
 )
 class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
-    """Counts of matching projects, and funding per currency, in total and per group (same filters as the list).
+    """Counts of matching projects, funding per currency, and budget, committed, disbursed and spent
+    converted to `?currency=`, in total and per group (same filters as the list).
 
     A project counts once in the total and once in each group it belongs to
     (each of its countries, donors, years), so groups can add up to more than the total.
+    Each converted sum carries its note: the rates' source and dates, and the amounts left out.
+    Only the money the caller may see is summed (internal rows count for staff only).
     """
 
-    query_params_allowed = (*FILTER_PARAMS, "group_by")
-    extra_params = ("group_by",)
+    query_params_allowed = (*FILTER_PARAMS, "group_by", CURRENCY_PARAM)
+    extra_params = ("group_by", CURRENCY_PARAM)
     pagination_class = None
 
     def get(self, request):
         group_by = request.query_params.get("group_by", "region")
         if group_by not in STATS_GROUPS:
             raise exceptions.ValidationError({"group_by": [f"Allowed values: {', '.join(STATS_GROUPS)}."]})
-        return Response(project_stats(projects=self.filtered_projects(), group_by=group_by))
+        currency = currency_of(request)
+        projects = self.filtered_projects()
+        stats = project_stats(projects=projects, group_by=group_by)
+        total = money_of(projects, user=request.user, currency=currency)
+        groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
+        return Response(stats_with_money(stats, total=total, groups=groups, currency=currency))
+
+
+def stats_with_money(stats: dict, *, total, groups: dict, currency: str) -> dict:
+    """project_stats() with the money of the total and of each group (money_by_stats_group(), keyed as the groups).
+
+    A year with money but no project running (a budget period after the project's end) is
+    a group of its own, with no projects, so no visible amount is dropped from the groups.
+    """
+    rows = [{**group, "money": money_json(groups.get(group["key"]), currency)} for group in stats["groups"]]
+    if stats["group_by"] == "year":
+        shown = {group["key"] for group in rows}
+        rows += [
+            {"key": key, "label": key, "projects": 0, "funding": [], "money": money_json(found, currency)}
+            for key, found in groups.items() if key not in shown
+        ]
+        rows.sort(key=lambda group: int(group["key"]))
+    total = {**stats["total"], "money": money_json(total, currency)}
+    return {**stats, "currency": currency, "total": total, "groups": rows}
 
 
 class ReferenceListSchema(AutoSchema):

@@ -232,6 +232,10 @@ def scenarios(total: int, donor: str, country: str) -> list[tuple]:
         ("export_iati_xml", "/api/v1/iati/activities.xml", None, "export"),
         ("dashboard", "/", "/__benchmark__/dashboard/", "fast"),
         ("admin_changelist", "/admin/projects/project/", "/__benchmark__/admin/", "admin"),
+        # Money (benchmarks/money.py): the selectors the dashboard and stats/ call, against raw SQL.
+        ("money_dashboard", "/__benchmark__/money/dashboard/", "/__benchmark__/money/dashboard/sql/", "money"),
+        ("money_stats_by_donor_eur", "/__benchmark__/money/stats/?currency=EUR",
+         "/__benchmark__/money/stats/sql/?currency=EUR", "money"),
     ]
 
 
@@ -291,8 +295,8 @@ def run_size(pg: Postgres, workdir: Path, n: int, args) -> dict:
                 continue
             who = admin if kind == "admin" else client
             export = kind == "export"
-            repeat = args.export_repeat if export else args.repeat
-            warmup = args.export_warmup if export else args.warmup
+            repeat = {"export": args.export_repeat, "money": args.money_repeat}.get(kind, args.repeat)
+            warmup = {"export": args.export_warmup, "money": args.money_warmup}.get(kind, args.warmup)
             log(f"N={n}: {name} ({repeat} requests{' + baseline' if baseline else ''})")
             product = measure(who, path, repeat, warmup, memory=export)
             row = {**product, "path": path}
@@ -371,7 +375,7 @@ def markdown(report: dict) -> str:
             f"**N = {int(size):,}** generated ({run['projects']:,} published projects visible to the API; "
             f"generation {run['generate_seconds']} s; donor filter `{run['donor_filter']}`, "
             f"country filter `{run['country_filter']}`; {run['repeat']} measured requests per scenario, "
-            f"{run['export_repeat']} per export)",
+            f"{run['export_repeat']} per export, {run.get('money_repeat', run['repeat'])} per money scenario)",
             "",
             "| scenario | p50 ms | p95 ms | baseline p50 ms | ratio | queries | baseline queries | peak RSS MB"
             + (" | p50 vs N=" + f"{int(first):,}" if size != first else "") + " |",
@@ -407,6 +411,9 @@ def main(argv=None) -> int:
     parser.add_argument("--export-repeat", type=int, default=3, help="Measured requests per export (default 3).")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--export-warmup", type=int, default=1, help="Unmeasured requests per export (default 1).")
+    parser.add_argument("--money-repeat", type=int, default=5,
+                        help="Measured requests per money scenario (default 5: each sums every transaction).")
+    parser.add_argument("--money-warmup", type=int, default=1, help="Unmeasured requests per money scenario.")
     parser.add_argument("--country", default="NP", help="Country filter of the country scenario.")
     parser.add_argument("--no-reminder-scan", action="store_true")
     parser.add_argument("--only", default="", help="Comma-separated scenario names to run (default: all).")
@@ -428,7 +435,7 @@ def main(argv=None) -> int:
                     log(f"N={n}: reminder scan")
                     run["reminder_scan"] = reminder_scan(pg, n)
                 report[str(n)] = run.pop("scenarios")
-                run.update(repeat=args.repeat, export_repeat=args.export_repeat)
+                run.update(repeat=args.repeat, export_repeat=args.export_repeat, money_repeat=args.money_repeat)
                 report["_meta"]["runs"][str(n)] = run
                 # Written after every size, so a long run leaves its first results behind.
                 args.out.mkdir(parents=True, exist_ok=True)

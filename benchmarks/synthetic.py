@@ -4,8 +4,11 @@
 countries from the migrations, the annex if loaded): donors of very unequal size
 (Zipf-like, so a few fund most projects), 1-8 countries per project, some
 migration corridors, 1-5 objectives, funding in several currencies (some without
-an amount), partners, and the deadlines the product's own rules give (deadlines_wanted, with
-reporting rules for the synthetic donors). The same seed on the same
+an amount), partners, the deadlines the product's own rules give (deadlines_wanted, with
+reporting rules for the synthetic donors), and money (`_money_plan`): calendar-year budgets
+with some revisions, an outgoing commitment at the start, quarterly disbursements,
+expenditure lagging behind them, and the funding donors' incoming commitments and funds, in
+the currencies the ECB rates cover, a small share internal. The same seed on the same
 reference data gives the same portfolio.
 
 Rows are written in batches: COPY on PostgreSQL (100,000 projects and about a
@@ -25,7 +28,20 @@ from django.utils import timezone
 
 from deadlines.models import Deadline, DeadlineState
 from deadlines.services import deadlines_wanted
-from donors.models import Donor, OrganisationKind, Partner, ReportingBasis, ReportingRule
+from donors.models import (
+    Donor,
+    OrganisationKind,
+    Partner,
+    ReportingBasis,
+    ReportingRule,
+)
+from finance.models import (
+    Budget,
+    BudgetStatus,
+    BudgetType,
+    Transaction,
+    TransactionType,
+)
 from projects.models import (
     Funding,
     Objective,
@@ -149,6 +165,26 @@ SYNTHETIC_REPORTING_RULES = [
 ]
 CURRENCY_SHARES = (("USD", 0.2), ("EUR", 0.1))  # of amounts given in a common currency instead of the donor's
 
+# Money. Units of each currency per US dollar, roughly: so that an amount reported in another
+# currency than the budget's is of the same size. Only currencies the ECB reference rates
+# cover, so every synthetic amount converts; a donor's other currency (SAR, QAR) becomes USD.
+ROUGH_PER_USD = {
+    "USD": 1.0, "EUR": 0.9, "CHF": 0.9, "GBP": 0.8, "SEK": 10.5, "NOK": 10.5, "DKK": 6.8, "JPY": 140.0,
+    "KRW": 1300.0, "AUD": 1.5, "CAD": 1.35, "NZD": 1.6,
+}
+GULF_PER_USD = decimal.Decimal("3.7")
+# Share of projects whose country office reports disbursements and expenditure in USD, EUR or GBP
+# while the budget stays in the donor's currency.
+OFFICE_CURRENCY_SHARE = 0.2
+REVISED_SHARE = 0.15  # of budget periods already begun
+INTERNAL_SHARE = 0.02  # of budgets and transactions
+BUDGET_FIELDS = ("budget_type", "status", "period_start", "period_end", "value", "currency", "value_date", "is_internal")
+TRANSACTION_FIELDS = (
+    "transaction_type", "date", "value", "currency", "value_date", "description", "provider_donor_id",
+    "provider_partner_id", "provider_name", "provider_ref", "receiver_donor_id", "receiver_partner_id",
+    "receiver_name", "receiver_ref", "is_internal",
+)
+
 
 @dataclass
 class SyntheticResult:
@@ -159,6 +195,8 @@ class SyntheticResult:
     fundings: int = 0
     partners: int = 0
     deadlines: int = 0
+    budgets: int = 0
+    transactions: int = 0
     donors_created: int = 0
     partners_created: int = 0
     corridors_created: int = 0
@@ -168,7 +206,8 @@ class SyntheticResult:
         return (
             f"{self.projects} projects with {self.countries} country links, {self.corridors} corridor links, "
             f"{self.objectives} objectives, {self.fundings} fundings, {self.partners} partner roles, "
-            f"{self.deadlines} deadlines ({self.donors_created} donors, {self.partners_created} partners, "
+            f"{self.deadlines} deadlines, {self.budgets} budgets, {self.transactions} transactions "
+            f"({self.donors_created} donors, {self.partners_created} partners, "
             f"{self.corridors_created} corridors created) in {self.seconds:.1f} s"
         )
 
@@ -185,6 +224,7 @@ class _Reference:
     corridors_by_origin: dict[int, list[int]]
     officers: list[int]
     rules: dict[int, list[ReportingRule]]  # by donor id
+    donor_currency: dict[int, str]  # by donor id: the currency its money comes in
 
 
 def synthetic_references_ensure() -> tuple[int, int, int]:
@@ -279,6 +319,10 @@ def _reference(rng: random.Random) -> _Reference:
         corridors_by_origin=corridors_by_origin,
         officers=officers,
         rules=rules,
+        donor_currency={
+            donor_id: currency if (currency := DONOR_CURRENCY.get(acronym, "USD")) in ROUGH_PER_USD else "USD"
+            for donor_id, acronym in donors
+        },
     )
 
 
@@ -298,7 +342,8 @@ def _distinct(rng: random.Random, items: Sequence, weights: Sequence[float], k: 
     return list(chosen)
 
 
-def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str, today: datetime.date, now):
+def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str, today: datetime.date, now,
+                  mark: str = "", published_share: float = PUBLISHED_SHARE):
     """One project as (project row without id, children: table name -> rows without the project id)."""
     theme, topic = rng.choice(THEMES)
     k = _weighted_count(rng, COUNTRY_COUNT_WEIGHTS)
@@ -335,11 +380,12 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
     status_override = StatusOverride.CANCELLED if roll < 0.03 else StatusOverride.SUSPENDED if roll < 0.05 else None
     officer = rng.choice(ref.officers) if ref.officers and rng.random() < 0.7 else None
     project = (
-        title[:300], f"{initials}-{countries[0][1]} {number}", f"{prefix}{number:07d}",
+        (f"[{mark}] " if mark else "") + title[:280], (f"{mark.upper()}-" if mark else "") + f"{initials}-{countries[0][1]} {number}",
+        f"{prefix}{number:07d}",
         f"The project supports {topic} {place}. It works with governments, employers' and workers' "
         "organisations and civil society.",
         str(scope), region_id, planned_start, planned_end, actual_start, actual_end,
-        int(status_override) if status_override else None, rng.random() < PUBLISHED_SHARE, officer, now, now,
+        int(status_override) if status_override else None, rng.random() < published_share, officer, now, now,
     )
 
     corridors = []
@@ -407,6 +453,95 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
     return project, children
 
 
+_BACK_TO_FRIDAY = tuple(datetime.timedelta(days=max(0, weekday - 4)) for weekday in range(7))
+
+
+def _working_day(day: datetime.date) -> datetime.date:
+    """A Saturday or Sunday moved back to the Friday: money moves on working days."""
+    return day - _BACK_TO_FRIDAY[day.weekday()]
+
+
+def _money(cents: int) -> decimal.Decimal:
+    return decimal.Decimal(cents) / 100  # exact: far fewer than 28 digits
+
+
+def _money_plan(rng: random.Random, ref: _Reference, project: tuple, fundings: list, partners: list,
+                today: datetime.date) -> tuple[list[tuple], list[tuple]]:
+    """A project's budgets and transactions (rows without the project id) over its dates.
+
+    The budget is the lead donor's funding amount (or one of the same size), spread over
+    calendar-year periods; past periods are committed, some revised. Transactions happen
+    up to today only: the funders' incoming commitments and yearly funds, an outgoing
+    commitment at the start, quarterly disbursements and, one to four months behind each,
+    the expenditure they paid for (75-100% of it).
+    """
+    planned_start, planned_end, actual_start, actual_end = project[6:10]
+    start, end = actual_start or planned_start, actual_end or planned_end
+    days = (end - start).days + 1
+    lead_donor, lead_amount, lead_currency = fundings[0]
+    currency = lead_currency if lead_currency in ROUGH_PER_USD else ref.donor_currency[lead_donor]
+    if lead_amount is not None and lead_currency in ROUGH_PER_USD:
+        total = int(lead_amount * 100)
+    else:
+        total = int(round(rng.lognormvariate(14, 1.1), -3) * ROUGH_PER_USD[currency]) * 100
+    internal = INTERNAL_SHARE
+
+    budgets = []
+    period_start = start
+    while period_start <= end:
+        period_end = min(datetime.date(period_start.year, 12, 31), end)
+        share = total * ((period_end - period_start).days + 1) // days
+        begun = period_start <= today
+        status = int(BudgetStatus.COMMITTED if begun else BudgetStatus.INDICATIVE)
+        budgets.append((int(BudgetType.ORIGINAL), status, period_start, period_end, _money(share), currency,
+                        _working_day(period_start), rng.random() < internal))
+        if begun and rng.random() < REVISED_SHARE:
+            revised_on = min(period_start + datetime.timedelta(days=rng.randint(30, 180)), period_end, today)
+            budgets.append((int(BudgetType.REVISED), status, period_start, period_end,
+                            _money(int(share * rng.uniform(0.8, 1.2))), currency, _working_day(revised_on),
+                            rng.random() < internal))
+        period_start = period_end + datetime.timedelta(days=1)
+
+    def row(kind, day, cents, code, provider_donor=None, receiver_partner=None, description=""):
+        day = _working_day(day)
+        return (int(kind), day, _money(cents), code, day, description, provider_donor, None, "", "", None,
+                receiver_partner, "", "", rng.random() < internal)
+
+    transactions = []
+    if start > today:
+        return budgets, transactions
+    # The funders: each commits its funding at the start and pays it in, period by period, in its currency.
+    for donor, amount, code in fundings:
+        if amount is None:
+            continue
+        if code not in ROUGH_PER_USD:
+            amount, code = amount / GULF_PER_USD, "USD"  # SAR, QAR: pegged at about 3.7 to the dollar
+        cents = int(amount * 100)
+        transactions.append(row(TransactionType.INCOMING_COMMITMENT, start - datetime.timedelta(days=rng.randint(0, 60)),
+                                cents, code, provider_donor=donor))
+        for budget in budgets:
+            if budget[0] == BudgetType.ORIGINAL and budget[2] <= today:
+                period = (budget[3] - budget[2]).days + 1
+                transactions.append(row(TransactionType.INCOMING_FUNDS, budget[2], cents * period // days, code,
+                                        provider_donor=donor))
+    implementer = next((partner for partner, role in partners if role == OrganisationRole.IMPLEMENTING), None)
+    transactions.append(row(TransactionType.OUTGOING_COMMITMENT, start, total, currency, receiver_partner=implementer))
+    office = currency
+    if rng.random() < OFFICE_CURRENCY_SHARE:
+        office = rng.choices(("USD", "EUR", "GBP"), weights=(6, 3, 1))[0]
+    factor = ROUGH_PER_USD[office] / ROUGH_PER_USD[currency]
+    quarter = total * 91 / days * factor
+    day, last = start, min(end, today)
+    while day <= last:
+        paid = int(quarter * rng.uniform(0.8, 1.05))
+        transactions.append(row(TransactionType.DISBURSEMENT, day, paid, office, receiver_partner=implementer))
+        spent_on = day + datetime.timedelta(days=rng.randint(30, 120))
+        if spent_on <= today:
+            transactions.append(row(TransactionType.EXPENDITURE, spent_on, int(paid * rng.uniform(0.75, 1.0)), office))
+        day += datetime.timedelta(days=91)
+    return budgets, transactions
+
+
 PROJECT_FIELDS = (
     "title", "short_name", "slug", "summary", "scope", "region_id", "planned_start", "planned_end",
     "actual_start", "actual_end", "status_override", "is_published", "responsible_officer_id",
@@ -423,6 +558,8 @@ CHILD_TABLES = {
         "kind", "title", "due_on", "owner_id", "donor_id", "state", "closed_by_id", "closed_at", "generation_key",
         "created_at", "updated_at",
     )),
+    "budgets": (Budget, BUDGET_FIELDS),
+    "transactions": (Transaction, TRANSACTION_FIELDS),
 }
 
 
@@ -507,18 +644,21 @@ def _bulk_load_finish(statements: list[str]) -> None:
 
 
 def portfolio_generate(
-    *, projects: int, seed: int = 0, batch_size: int = BATCH_SIZE, progress: Callable | None = None
+    *, projects: int, seed: int = 0, batch_size: int = BATCH_SIZE, progress: Callable | None = None,
+    slug_prefix: str | None = None, mark: str = "", published_share: float = PUBLISHED_SHARE,
 ) -> SyntheticResult:
     """Add `projects` synthetic projects (slugs synthetic-s<seed>-<n>), numbered after those already there.
 
     `progress`, if given, is called with the number of projects written after each batch.
     Deterministic for a seed and the same reference data. Runs in one transaction.
+    `slug_prefix`, `mark` (a title prefix "[mark] " and a short-name prefix "MARK-") and
+    `published_share` are for the demo (`demo_generate`): projects nobody takes for real ones.
     """
     if projects < 0:
         raise ValueError("projects must not be negative")
     started = time.monotonic()
     result = SyntheticResult()
-    prefix = f"{SLUG_PREFIX}-s{seed}-"
+    prefix = slug_prefix if slug_prefix is not None else f"{SLUG_PREFIX}-s{seed}-"
     writer = _CopyWriter() if connection.vendor == "postgresql" else _Writer()
     today = timezone.localdate()
     now = timezone.now()
@@ -534,7 +674,16 @@ def portfolio_generate(
             batch_end = min(batch_start + batch_size, first + projects)
             # One stream per batch: a batch's projects depend only on the seed and their numbers.
             rng = random.Random(f"portfolio-{seed}-{batch_start}")
-            plans = [_project_plan(rng, ref, number, prefix, today, now) for number in range(batch_start, batch_end)]
+            plans = [
+                _project_plan(rng, ref, number, prefix, today, now, mark, published_share)
+                for number in range(batch_start, batch_end)
+            ]
+            # Money from a stream of its own, so the projects are those the same seed gave before it.
+            money_rng = random.Random(f"portfolio-money-{seed}-{batch_start}")
+            for project, children in plans:
+                children["budgets"], children["transactions"] = _money_plan(
+                    money_rng, ref, project, children["fundings"], children["partners"], today
+                )
             ids = writer.project_ids([project for project, _children in plans])
             for name, (model, fields) in CHILD_TABLES.items():
                 rows = [(pk, *row) for pk, (_project, children) in zip(ids, plans) for row in children[name]]
@@ -561,3 +710,28 @@ def synthetic_projects(seed: int | None = None):
     return Project.objects.filter(slug__startswith=prefix)
 
 
+
+
+# The demo: synthetic projects a newcomer sees next to the annex, marked so nobody takes them for real ones.
+DEMO_SLUG_PREFIX = "demo-"
+DEMO_MARK = "Demo"
+DEMO_SEED = 2026
+DEMO_PROJECTS = 300
+
+
+def demo_projects():
+    return Project.objects.filter(slug__startswith=DEMO_SLUG_PREFIX)
+
+
+def demo_generate(*, projects: int = DEMO_PROJECTS) -> SyntheticResult:
+    """Bring the demo to `projects` synthetic projects, all published, titled "[Demo] ...", with money.
+
+    The generator's own projects, so the demo looks like the benchmarks' portfolio;
+    running it again adds only what is missing (none when the demo is complete).
+    """
+    if projects < 0:
+        raise ValueError("projects must not be negative")
+    missing = max(0, projects - demo_projects().count())
+    return portfolio_generate(
+        projects=missing, seed=DEMO_SEED, slug_prefix=DEMO_SLUG_PREFIX, mark=DEMO_MARK, published_share=1.0
+    )

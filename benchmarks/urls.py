@@ -1,7 +1,7 @@
 """/__benchmark__/: raw-SQL baselines and process figures; included only when PORTFOLIO_BENCHMARK=1."""
 from django.urls import path
 
-from benchmarks import baseline
+from benchmarks import baseline, money
 
 urlpatterns = [
     path("projects/", baseline.project_list, name="benchmark-projects"),
@@ -9,6 +9,10 @@ urlpatterns = [
     path("stats/", baseline.stats, name="benchmark-stats"),
     path("dashboard/", baseline.dashboard, name="benchmark-dashboard"),
     path("admin/", baseline.admin_changelist, name="benchmark-admin"),
+    path("money/dashboard/", money.dashboard_money, name="benchmark-money-dashboard"),
+    path("money/dashboard/sql/", money.dashboard_money_sql, name="benchmark-money-dashboard-sql"),
+    path("money/stats/", money.stats_money, name="benchmark-money-stats"),
+    path("money/stats/sql/", money.stats_money_sql, name="benchmark-money-stats-sql"),
     path("last/", baseline.last_request, name="benchmark-last"),
     path("memory/", baseline.memory, name="benchmark-memory"),
 ]

@@ -1,4 +1,4 @@
-"""Money of projects, as IATI publishes it: budgets and transactions.
+"""Money of projects, as IATI publishes it: budgets, transactions and planned disbursements.
 
 Amounts are `Decimal`, each with its ISO 4217 currency (`finance.currencies`) and the
 value date at which it converts (`finance.rates`). Amounts in different currencies are
@@ -99,20 +99,14 @@ class Budget(models.Model):
                                        % {"limit": one_year_later(self.period_start).isoformat()}})
 
 
-class Transaction(models.Model):
-    """One IATI transaction of a project: a commitment, disbursement, expenditure and the rest.
+class ProviderReceiver(models.Model):
+    """Provider and receiver of money: each a donor or partner of the product, or a name with
+    an IATI organisation identifier when the organisation is not recorded here.
 
-    Provider and receiver are each a donor or partner of the product, or a name with an
-    IATI organisation identifier when the organisation is not recorded here.
+    Shared by transactions and planned disbursements, as IATI shares `provider-org` and
+    `receiver-org` between them. A concrete model adds `one_organisation_constraints()` to its Meta.
     """
 
-    project = models.ForeignKey("projects.Project", models.CASCADE, related_name="transactions", verbose_name=_("project"))
-    transaction_type = models.PositiveSmallIntegerField(_("type"), choices=TransactionType.choices)
-    date = models.DateField(_("date"))
-    value = models.DecimalField(_("value"), **MONEY)
-    currency = CurrencyField(_("currency"), help_text=_("ISO 4217, e.g. USD."))
-    value_date = models.DateField(_("value date"), help_text=_("The day whose exchange rate converts the value."))
-    description = models.TextField(_("description"), blank=True)
     provider_donor = models.ForeignKey(
         "donors.Donor", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("provider (donor)")
     )
@@ -129,33 +123,21 @@ class Transaction(models.Model):
     )
     receiver_name = models.CharField(_("receiver name"), max_length=200, blank=True)
     receiver_ref = models.CharField(_("receiver IATI identifier"), max_length=100, blank=True)
-    is_internal = models.BooleanField(_("internal"), default=False, help_text=_("Seen by staff only, never counted in public figures."))
-
-    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "date", "id"]
-        verbose_name = _("transaction")
-        verbose_name_plural = _("transactions")
-        constraints = [
-            models.CheckConstraint(condition=Q(transaction_type__in=TransactionType.values), name="transaction_type_valid"),
-            models.CheckConstraint(
-                condition=Q(provider_donor__isnull=True) | Q(provider_partner__isnull=True), name="transaction_one_provider"
-            ),
-            models.CheckConstraint(
-                condition=Q(receiver_donor__isnull=True) | Q(receiver_partner__isnull=True), name="transaction_one_receiver"
-            ),
-            currency_upper_constraint("transaction_currency_upper"),
-        ]
-        indexes = [
-            # A project's transactions in date order: its admin page and its IATI XML.
-            models.Index(fields=["project", "date"], name="transaction_project_date_idx"),
-            # Portfolio figures per type and year (committed, disbursed, spent; spending per year).
-            models.Index(fields=["transaction_type", "date"], name="transaction_type_date_idx"),
-        ]
+        abstract = True
 
-    def __str__(self):
-        return f"{self.get_transaction_type_display()} {self.date:%Y-%m-%d}: {self.value:,.2f} {self.currency}"
+    @staticmethod
+    def one_organisation_constraints(prefix: str) -> list[models.CheckConstraint]:
+        """A donor or a partner on each side, never both (the database's half of `clean()`)."""
+        return [
+            models.CheckConstraint(
+                condition=Q(provider_donor__isnull=True) | Q(provider_partner__isnull=True), name=f"{prefix}_one_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(receiver_donor__isnull=True) | Q(receiver_partner__isnull=True), name=f"{prefix}_one_receiver"
+            ),
+        ]
 
     def clean(self):
         errors = {}
@@ -171,3 +153,84 @@ class Transaction(models.Model):
         if recorded is not None:
             return recorded.name, recorded.iati_ref
         return getattr(self, f"{side}_name"), getattr(self, f"{side}_ref")
+
+
+class Transaction(ProviderReceiver):
+    """One IATI transaction of a project: a commitment, disbursement, expenditure and the rest."""
+
+    project = models.ForeignKey("projects.Project", models.CASCADE, related_name="transactions", verbose_name=_("project"))
+    transaction_type = models.PositiveSmallIntegerField(_("type"), choices=TransactionType.choices)
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), **MONEY)
+    currency = CurrencyField(_("currency"), help_text=_("ISO 4217, e.g. USD."))
+    value_date = models.DateField(_("value date"), help_text=_("The day whose exchange rate converts the value."))
+    description = models.TextField(_("description"), blank=True)
+    is_internal = models.BooleanField(_("internal"), default=False, help_text=_("Seen by staff only, never counted in public figures."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "date", "id"]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        # Finance staff only (the "Finance" group, finance.0002): the admin's CSV import page.
+        permissions = [("import_transactions", _("Can import transactions from a CSV file"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(transaction_type__in=TransactionType.values), name="transaction_type_valid"),
+            *ProviderReceiver.one_organisation_constraints("transaction"),
+            currency_upper_constraint("transaction_currency_upper"),
+        ]
+        indexes = [
+            # A project's transactions in date order: its admin page and its IATI XML.
+            models.Index(fields=["project", "date"], name="transaction_project_date_idx"),
+            # Portfolio figures per type and year (committed, disbursed, spent; spending per year).
+            models.Index(fields=["transaction_type", "date"], name="transaction_type_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_transaction_type_display()} {self.date:%Y-%m-%d}: {self.value:,.2f} {self.currency}"
+
+
+class PlannedDisbursement(ProviderReceiver):
+    """A disbursement a project expects in a period (IATI `planned-disbursement`).
+
+    Its type is IATI's BudgetType: a revised plan replaces the original of the same period.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", models.CASCADE, related_name="planned_disbursements", verbose_name=_("project")
+    )
+    disbursement_type = models.PositiveSmallIntegerField(_("type"), choices=BudgetType.choices, default=BudgetType.ORIGINAL)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    value = models.DecimalField(_("value"), **MONEY)
+    currency = CurrencyField(_("currency"), help_text=_("ISO 4217, e.g. EUR."))
+    value_date = models.DateField(_("value date"), help_text=_("The day whose exchange rate converts the value."))
+    is_internal = models.BooleanField(_("internal"), default=False, help_text=_("Seen by staff only, never counted in public figures."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "period_start", "disbursement_type", "id"]
+        verbose_name = _("planned disbursement")
+        verbose_name_plural = _("planned disbursements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="planned_disbursement_end_not_before_start"
+            ),
+            models.CheckConstraint(condition=Q(disbursement_type__in=BudgetType.values), name="planned_disbursement_type_valid"),
+            *ProviderReceiver.one_organisation_constraints("planned_disbursement"),
+            currency_upper_constraint("planned_disbursement_currency_upper"),
+        ]
+        indexes = [
+            # A project's plan in period order: its admin page and its IATI XML.
+            models.Index(fields=["project", "period_start"], name="planned_project_period_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}: {self.value:,.2f} {self.currency}"
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period end must not be before its start.")})

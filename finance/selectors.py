@@ -1,19 +1,22 @@
 """Reads of money: who sees which rows, and totals converted to one currency.
 
-Staff see every budget and transaction; everyone else (anonymous callers, donor users,
+Staff see every budget, transaction and planned disbursement; everyone else (anonymous callers, donor users,
 tokens of non-staff users) sees the non-internal rows of published projects only, so
 internal money never reaches a figure they see.
 """
 import dataclasses
+import datetime
 from collections import defaultdict
 from collections.abc import Hashable
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
-from finance.models import Budget, BudgetType, Transaction, TransactionType
+from finance.models import Budget, BudgetType, PlannedDisbursement, Transaction, TransactionType
 from finance.rates import ConvertedTotal, RateTable, converted_total
 from projects.models import Project
-from projects.selectors import sees_all_projects
+from projects.selectors import RelatedList, sees_all_projects
 
 
 def budgets_visible(user) -> QuerySet[Budget]:
@@ -24,6 +27,11 @@ def budgets_visible(user) -> QuerySet[Budget]:
 def transactions_visible(user) -> QuerySet[Transaction]:
     transactions = Transaction.objects.all()
     return transactions if sees_all_projects(user) else transactions.filter(is_internal=False, project__is_published=True)
+
+
+def planned_disbursements_visible(user) -> QuerySet[PlannedDisbursement]:
+    planned = PlannedDisbursement.objects.all()
+    return planned if sees_all_projects(user) else planned.filter(is_internal=False, project__is_published=True)
 
 
 def budgets_counted(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
@@ -97,26 +105,81 @@ def money_by(projects: QuerySet[Project], *, user, by: str | None = None, curren
     project in several groups (co-funded by two donors) counts in each, as in the
     project counts. Every group with money has all four figures (zero where none).
     """
+    key = f"project__{by}" if by else None
+    return money_grouped(projects, user=user, budget_key=key, transaction_key=key, currency=currency, rates=rates)
+
+
+def money_grouped(projects: QuerySet[Project], *, user, budget_key: str | None, transaction_key: str | None,
+                  annotate: dict | None = None, currency: str | None = None,
+                  rates: RateTable | None = None) -> dict[Hashable, ProjectMoney]:
+    """money_by() with the group read from each budget and transaction row (two queries).
+
+    `budget_key` and `transaction_key` are field paths (or names of `annotate`) of a
+    Budget and of a Transaction, e.g. `"period_start__year"` and `"date__year"`.
+    """
     ids = projects.order_by().values("pk")
-    key = (f"project__{by}",) if by else ()
+    annotate = annotate or {}
     budgets = totals_by(
-        budgets_counted(budgets_visible(user).filter(project__in=ids)), keys=key, currency=currency, rates=rates
+        budgets_counted(budgets_visible(user).filter(project__in=ids)).annotate(**annotate),
+        keys=(budget_key,) if budget_key else (), currency=currency, rates=rates,
     )
     spending = totals_by(
-        transactions_visible(user).filter(project__in=ids, transaction_type__in=SPENDING_TYPES),
-        keys=("transaction_type", *key), currency=currency, rates=rates,
+        transactions_visible(user).filter(project__in=ids, transaction_type__in=SPENDING_TYPES).annotate(**annotate),
+        keys=("transaction_type", transaction_key) if transaction_key else ("transaction_type",),
+        currency=currency, rates=rates,
     )
     by_group: dict[Hashable, dict[str, ConvertedTotal]] = defaultdict(dict)
     for group, total in budgets.items():
         by_group[group]["budget"] = total
     for group_key, total in spending.items():
-        kind, group = (group_key[0], group_key[1]) if by else (group_key, None)
+        kind, group = (group_key[0], group_key[1]) if transaction_key else (group_key, None)
         by_group[group][SPENDING_TYPES[kind]] = total
     zero = converted_total((), currency=currency, rates=rates)
     return {
         group: ProjectMoney(**{name: totals.get(name, zero) for name in ProjectMoney.FIELDS})
         for group, totals in by_group.items()
     }
+
+
+def money_by_year(projects: QuerySet[Project], *, user, currency: str | None = None,
+                  rates: RateTable | None = None) -> dict[int, ProjectMoney]:
+    """The four figures of `projects` per calendar year: budgets by the year their period starts,
+    transactions by the year of their date (two queries)."""
+    return money_grouped(projects, user=user, budget_key="period_start__year", transaction_key="date__year",
+                         currency=currency, rates=rates)
+
+
+def money_by_status(projects: QuerySet[Project], *, user, today: datetime.date | None = None,
+                    currency: str | None = None, rates: RateTable | None = None) -> dict[int, ProjectMoney]:
+    """The four figures of `projects` per IATI status code of their project (two queries).
+
+    The status is derived in SQL (Project.objects.with_status), so it groups as the project counts do.
+    """
+    status = Project.objects.with_status(today).filter(pk=OuterRef("project_id")).values("status_code")[:1]
+    return money_grouped(projects, user=user, budget_key="project_status", transaction_key="project_status",
+                         annotate={"project_status": Subquery(status)}, currency=currency, rates=rates)
+
+
+# The field path of each stats/ group (projects.selectors.STATS_GROUPS) as money_by() takes it.
+STATS_MONEY_BY = {"region": "region__code", "donor": "fundings__donor__acronym", "country": "countries__code"}
+
+
+def money_by_stats_group(projects: QuerySet[Project], *, user, group_by: str, currency: str | None = None,
+                         rates: RateTable | None = None) -> dict[str, ProjectMoney]:
+    """The money of `projects` per group of projects.selectors.project_stats(), keyed as its groups
+    (`"global"` for projects without a region, years and status codes as text); two queries.
+
+    Projects in no group (no country, no donor) count in the total only, as in the project counts.
+    """
+    if group_by == "year":
+        found = money_by_year(projects, user=user, currency=currency, rates=rates)
+    elif group_by == "status":
+        found = money_by_status(projects, user=user, currency=currency, rates=rates)
+    else:
+        found = money_by(projects, user=user, by=STATS_MONEY_BY[group_by], currency=currency, rates=rates)
+    if group_by == "region":
+        return {"global" if key is None else key: money for key, money in found.items()}
+    return {str(key): money for key, money in found.items() if key is not None}
 
 
 def money_of(projects: QuerySet[Project], *, user, currency: str | None = None,
@@ -165,3 +228,106 @@ def donor_contributions(projects: QuerySet[Project], *, user, currency: str | No
                                            rates=rates).items():
         found[donor][CONTRIBUTION_TYPES[kind]] = total
     return dict(found)
+
+
+# A project's budgets and transactions as lists (API JSON, IATI XML), aggregated in the
+# project's own row by projects.selectors.with_lists()/project_rows(): a page or a whole
+# export stays one query. Internal rows are in the lists of staff callers only.
+
+
+class BudgetItem(NamedTuple):
+    """One budget as the list query gives it; dates ISO text, `value` the exact decimal as text."""
+
+    id: int
+    budget_type: int  # BudgetType
+    status: int  # BudgetStatus
+    period_start: str
+    period_end: str
+    value: str
+    currency: str
+    value_date: str
+    is_internal: bool  # 0/1 on SQLite
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.value).quantize(CENT)
+
+
+class TransactionItem(NamedTuple):
+    """One transaction as the list query gives it; provider and receiver as Transaction.organisation() reads them."""
+
+    id: int
+    transaction_type: int  # TransactionType
+    date: str
+    value: str
+    currency: str
+    value_date: str
+    description: str
+    provider_name: str
+    provider_ref: str
+    receiver_name: str
+    receiver_ref: str
+    is_internal: bool  # 0/1 on SQLite
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.value).quantize(CENT)
+
+
+CENT = Decimal("0.01")
+
+
+def _organisation(side: str) -> dict[str, str]:
+    # A recorded donor or partner first, else the typed name and identifier (Transaction.organisation()).
+    d, p = f"{side[0]}d", f"{side[0]}p"
+    return {
+        f"{side}_name": f"COALESCE({d}.name, {p}.name, t.{side}_name)",
+        f"{side}_ref": f"COALESCE({d}.iati_ref, {p}.iati_ref, t.{side}_ref)",
+    }
+
+
+def _money_lists(*, internal: bool) -> dict[str, RelatedList]:
+    visible = "" if internal else " AND NOT {alias}.is_internal"
+    return {
+        "budgets": RelatedList(
+            BudgetItem,
+            {"id": "b.id", "budget_type": "b.budget_type", "status": "b.status", "period_start": "b.period_start",
+             "period_end": "b.period_end", "value": "CAST(b.value AS TEXT)", "currency": "b.currency",
+             "value_date": "b.value_date", "is_internal": "b.is_internal"},
+            "finance_budget b WHERE b.project_id = {project}" + visible.format(alias="b"),
+            ("b.period_start", "b.budget_type", "b.id"),
+        ),
+        "transactions": RelatedList(
+            TransactionItem,
+            {"id": "t.id", "transaction_type": "t.transaction_type", "date": "t.date",
+             "value": "CAST(t.value AS TEXT)", "currency": "t.currency", "value_date": "t.value_date",
+             "description": "t.description", **_organisation("provider"), **_organisation("receiver"),
+             "is_internal": "t.is_internal"},
+            "finance_transaction t"
+            " LEFT JOIN donors_donor pd ON pd.id = t.provider_donor_id"
+            " LEFT JOIN donors_partner pp ON pp.id = t.provider_partner_id"
+            " LEFT JOIN donors_donor rd ON rd.id = t.receiver_donor_id"
+            " LEFT JOIN donors_partner rp ON rp.id = t.receiver_partner_id"
+            " WHERE t.project_id = {project}" + visible.format(alias="t"),
+            ("t.date", "t.id"),
+        ),
+    }
+
+
+MONEY_LISTS_STAFF = _money_lists(internal=True)
+MONEY_LISTS_PUBLIC = _money_lists(internal=False)
+
+
+def money_lists(user) -> dict[str, RelatedList]:
+    """The `budgets` and `transactions` lists `user` may see, for with_lists(extra=) and project_rows(extra=).
+
+    The same rule as budgets_visible()/transactions_visible(): staff every row, anyone else
+    the non-internal rows (of the published projects they are given).
+    """
+    return MONEY_LISTS_STAFF if sees_all_projects(user) else MONEY_LISTS_PUBLIC
+
+
+def project_money_lists(project: Project) -> tuple[list[BudgetItem], list[TransactionItem]]:
+    """The budgets and transactions of a project annotated by with_lists(extra=money_lists(user))."""
+    lists = MONEY_LISTS_PUBLIC
+    return lists["budgets"].parse(project.budgets_json), lists["transactions"].parse(project.transactions_json)

@@ -1,6 +1,6 @@
-"""Writes of money: the transactions CSV import (as an ERP exports it).
+"""Writes of money: the transactions CSV import (as an ERP exports it), and loading a newer rates file.
 
-Columns (header names, in any order; the header is line 1):
+Columns of the import (header names, in any order; the header is line 1):
 `project` (slug or IATI activity identifier, `<IATI_REPORTING_ORG_REF>-<slug>`), `type` (IATI TransactionType code, 1-13), `date`
 and `value_date` (YYYY-MM-DD; an empty value date is the date), `value` (a decimal
 with a point and at most two places, e.g. -1250.50), `currency` (ISO 4217), `provider`
@@ -12,15 +12,21 @@ identifier of either, or else a name kept as it is), `description`. Optional:
 import csv
 import dataclasses
 import datetime
+import hashlib
 import io
+import os
+import tempfile
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from donors.models import Donor, Partner
 from finance.models import Transaction, TransactionType
+from finance.rates import RateTable, loaded_rates_path, rates_text
 from iati.writer import activity_identifier
 from projects.models import Project
 
@@ -29,6 +35,7 @@ IMPORT_MAX_LINES = 50_000
 REQUIRED_COLUMNS = ("project", "type", "date", "value", "currency")
 OPTIONAL_COLUMNS = ("value_date", "provider", "receiver", "description", "provider_ref", "receiver_ref", "internal")
 YES, NO = {"1", "yes", "true", "y"}, {"", "0", "no", "false", "n"}
+FOREIGN_KEYS = ["project", "provider_donor", "provider_partner", "receiver_donor", "receiver_partner"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +47,13 @@ class LineError:
         return f"line {self.line}: {self.reason}"
 
 
+@dataclasses.dataclass(frozen=True)
+class CurrencyTotal:
+    currency: str
+    transactions: int
+    total: Decimal
+
+
 @dataclasses.dataclass
 class ImportReport:
     """What an import did, or would do on a dry run: nothing is saved unless `errors` is empty."""
@@ -48,6 +62,7 @@ class ImportReport:
     errors: list[LineError] = dataclasses.field(default_factory=list)
     transactions: list[Transaction] = dataclasses.field(default_factory=list)  # created, or would be
     saved: bool = False
+    lines_read: int = 0  # lines of data, good or bad; blank lines and the header are not counted
 
     @property
     def ok(self) -> bool:
@@ -59,6 +74,14 @@ class ImportReport:
             return f"{len(self.errors)} bad line{'s' if len(self.errors) != 1 else ''}; nothing saved."
         count = len(self.transactions)
         return f"{count} transaction{'s' if count != 1 else ''} {'would be created' if self.dry_run else 'created'}."
+
+    def totals(self) -> list[CurrencyTotal]:
+        """Count and sum of the good lines per currency, currencies in alphabetical order (never added together)."""
+        totals: dict[str, CurrencyTotal] = {}
+        for row in self.transactions:
+            before = totals.get(row.currency, CurrencyTotal(row.currency, 0, Decimal(0)))
+            totals[row.currency] = CurrencyTotal(row.currency, before.transactions + 1, before.total + row.value)
+        return [totals[code] for code in sorted(totals)]
 
 
 class _Organisations:
@@ -139,7 +162,11 @@ def _transaction(row: dict, projects: dict, organisations: _Organisations) -> Tr
         **organisations.fields("receiver", row.get("receiver", ""), row.get("receiver_ref", "")),
     )
     try:
-        instance.full_clean()
+        # Without the per-line queries of full_clean(): the foreign keys were read by this import,
+        # and each check constraint is checked here already (the type parsed above, one provider
+        # or receiver in clean(), the currency upper-cased by its field). The database still
+        # enforces them when the lines are saved, all or none.
+        instance.full_clean(exclude=FOREIGN_KEYS, validate_constraints=False)
     except ValidationError as exc:
         raise ValueError(_message(exc)) from None
     return instance
@@ -151,8 +178,8 @@ def transactions_import(*, file, dry_run: bool, user=None, max_bytes: int = IMPO
     Every line is checked before anything is saved; each bad one is reported by its
     line number and reason, and then nothing is saved. A dry run checks the same and
     saves nothing. `file` is a binary or text file object; `user` is recorded in the
-    history of each transaction. Two queries read the projects and organisations,
-    whatever the number of lines.
+    history of each transaction. Three queries read the projects and organisations,
+    whatever the number of lines; saving adds an insert and its history per line.
     """
     report = ImportReport(dry_run=dry_run)
     try:
@@ -185,11 +212,13 @@ def transactions_import(*, file, dry_run: bool, user=None, max_bytes: int = IMPO
             report.errors.append(LineError(line, f"more than {IMPORT_MAX_LINES:,} lines; split the file"))
             break
         if None in record:
+            report.lines_read += 1
             report.errors.append(LineError(line, f"{len(header) + len(record[None])} cells for {len(header)} columns"))
             continue
         row = {key: (value or "").strip() for key, value in record.items()}
         if not any(row.values()):
             continue  # a blank line
+        report.lines_read += 1
         empty = [name for name in REQUIRED_COLUMNS if not row[name]]
         if empty:
             report.errors.append(LineError(line, f"empty {', '.join(empty)}"))
@@ -206,3 +235,74 @@ def transactions_import(*, file, dry_run: bool, user=None, max_bytes: int = IMPO
             instance.save()
     report.saved = True
     return report
+
+
+# An uploaded file waits for its confirmation in the cache, which every web process shares
+# (README, "Settings"): the browser carries only a signed token naming its digest and user.
+IMPORT_KEEP_SECONDS = 3600
+_IMPORT_SALT = "finance.transactions_import"
+
+
+class ImportExpired(Exception):
+    """The file of a confirmation is gone (expired, already saved) or the token was not made for this user."""
+
+
+def _kept_key(user_id: int, digest: str) -> str:
+    return f"finance-import:{user_id}:{digest}"
+
+
+def import_upload_keep(*, data: bytes, user) -> str:
+    """Keep an upload that passed its dry run until it is confirmed; return the token that names it.
+
+    The token is signed (it cannot be edited or made for another user's file) and
+    expires with the kept file after IMPORT_KEEP_SECONDS.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    cache.set(_kept_key(user.pk, digest), data, IMPORT_KEEP_SECONDS)
+    return signing.dumps({"user": user.pk, "sha256": digest}, salt=_IMPORT_SALT)
+
+
+def import_upload_take(*, token: str, user) -> bytes:
+    """Claim the kept file a token names, once: ImportExpired if it is gone, or was claimed already.
+
+    The file is checked against the token's digest and removed from the cache before it is
+    returned, so two confirmations of one upload (a double click, two tabs) save it once.
+    """
+    try:
+        claim = signing.loads(token, salt=_IMPORT_SALT, max_age=IMPORT_KEEP_SECONDS)
+    except signing.BadSignature:  # SignatureExpired too
+        raise ImportExpired("The confirmation has expired or is not valid; upload the file again.") from None
+    if claim.get("user") != user.pk:
+        raise ImportExpired("This confirmation was made for another user; upload the file again.")
+    key = _kept_key(user.pk, claim["sha256"])
+    data = cache.get(key)
+    if data is None or hashlib.sha256(data).hexdigest() != claim["sha256"] or not cache.delete(key):
+        raise ImportExpired("The uploaded file is no longer kept (it expired or was saved already); upload it again.")
+    return data
+
+
+def rates_load(*, path: Path) -> tuple[RateTable, Path]:
+    """Check an ECB eurofxref-hist file (.csv or .zip) and install it as the rates in use.
+
+    Nothing changes unless the whole file reads (a ValueError names the line otherwise). The
+    CSV replaces the loaded one in one rename, so a reader sees the old file or the new one,
+    never half of either; `finance.rates.rate_table()` notices the new file by its time stamp.
+    Returns the table and where it was installed.
+    """
+    text = rates_text(Path(path).read_bytes(), zipped=Path(path).suffix.lower() == ".zip")
+    table = RateTable.from_csv(text)
+    if not table.currencies() - {"EUR"}:
+        raise ValueError("The rates file has no rate for any currency.")
+    target = loaded_rates_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".rates-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return table, target

@@ -3,6 +3,9 @@
 Element order inside <iati-activity> follows the schema's strict sequence
 (see the IATI README in the shared notes). Projects are the rows of
 projects.selectors.project_rows(): one query, whatever the number of projects.
+Budgets and transactions are the row's `extra` lists of finance.selectors.money_lists(user):
+the caller's view of the money (a public caller's never holds an internal row); a row
+without them is written without money.
 """
 import datetime
 from collections.abc import Iterable, Iterator
@@ -14,6 +17,7 @@ from django.utils import timezone
 from lxml import etree
 
 from donors.models import OrganisationKind
+from finance.selectors import BudgetItem, TransactionItem
 from projects.models import OrganisationRole, Scope
 from projects.selectors import ProjectRow
 from results.selectors import IndicatorRow, ResultRow, results_of
@@ -53,9 +57,12 @@ def activity_element(
     project: ProjectRow, *, today: datetime.date | None = None, results: Iterable[ResultRow] = ()
 ) -> etree._Element:
     today = today or timezone.localdate()
+    budgets: list[BudgetItem] = project.extra.get("budgets", [])
+    transactions: list[TransactionItem] = project.extra.get("transactions", [])
     activity = etree.Element(
         "iati-activity",
-        {XML_LANG: "en", "last-updated-datetime": project.updated_at.isoformat(timespec="seconds"), "hierarchy": "1"},
+        {XML_LANG: "en", "last-updated-datetime": project.updated_at.isoformat(timespec="seconds"), "hierarchy": "1",
+         "default-currency": default_currency(budgets, transactions)},
     )
     etree.SubElement(activity, "iati-identifier").text = activity_identifier(project)
     _narrative(
@@ -100,9 +107,46 @@ def activity_element(
             activity, "tag", f"{corridor.origin_name} → {corridor.destination_name}", code=corridor.code,
             vocabulary=TAG_VOCABULARY_OWN,
         )
+    for budget in budgets:
+        _budget(activity, budget)
+    for transaction in transactions:
+        _transaction(activity, transaction)
     for result_row in results:  # `result` comes last but for crs-add and fss, after budgets and transactions
         result_element(activity, result_row)
     return activity
+
+
+def default_currency(budgets: list[BudgetItem], transactions: list[TransactionItem]) -> str:
+    """The one currency of the activity's money, else the PORTFOLIO_CURRENCY setting (every value names its own)."""
+    used = {item.currency for item in (*budgets, *transactions)}
+    return used.pop() if len(used) == 1 else settings.PORTFOLIO_CURRENCY
+
+
+def _value(parent, item: BudgetItem | TransactionItem):
+    value = etree.SubElement(parent, "value", currency=item.currency, **{"value-date": item.value_date})
+    value.text = str(item.amount)
+
+
+def _budget(activity, budget: BudgetItem):
+    element = etree.SubElement(activity, "budget", type=str(budget.budget_type), status=str(budget.status))
+    etree.SubElement(element, "period-start", {"iso-date": budget.period_start})
+    etree.SubElement(element, "period-end", {"iso-date": budget.period_end})
+    _value(element, budget)
+
+
+def _transaction(activity, transaction: TransactionItem):
+    element = etree.SubElement(activity, "transaction")
+    etree.SubElement(element, "transaction-type", code=str(transaction.transaction_type))
+    etree.SubElement(element, "transaction-date", {"iso-date": transaction.date})
+    _value(element, transaction)
+    if transaction.description:
+        _narrative(element, "description", transaction.description)
+    for side in ("provider", "receiver"):
+        name, ref = getattr(transaction, f"{side}_name"), getattr(transaction, f"{side}_ref")
+        if name or ref:
+            organisation = etree.SubElement(element, f"{side}-org", **({"ref": ref} if ref else {}))
+            if name:
+                etree.SubElement(organisation, "narrative").text = _clean(name)
 
 
 def _decimal(value: Decimal) -> str:

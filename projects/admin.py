@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from deadlines.admin import DeadlineInline
-from finance.admin import BudgetInline, TransactionInline
+from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 from projects.history import REVERT_NOTE, RevertError, project_delete, project_revert
@@ -219,7 +219,10 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
     # No date_hierarchy: it scans the whole table twice per page; the year filter serves instead.
     show_full_result_count = False  # spares a COUNT(*) over every project on filtered pages
     form = ProjectAdminForm
-    inlines = [ObjectiveInline, FundingInline, ProjectPartnerInline, BudgetInline, TransactionInline, DeadlineInline]
+    inlines = [
+        ObjectiveInline, FundingInline, ProjectPartnerInline,
+        BudgetInline, TransactionInline, PlannedDisbursementInline, DeadlineInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "short_name", "slug", "summary", "is_published", "responsible_officer"]}),
         ("Where", {"fields": ["scope", "region", "countries", "corridors"]}),

@@ -1,6 +1,6 @@
 import datetime
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import orjson
@@ -321,7 +321,7 @@ RELATED_LISTS: dict[str, RelatedList] = {
 }
 
 
-def _json_list_sql(related: RelatedList, vendor: str) -> str:
+def json_list_sql(related: RelatedList, vendor: str) -> str:
     """A correlated subquery giving the related rows as JSON text: an array of arrays (of strings for `str`)."""
     source = related.source.format(project='"projects_project"."id"')
     order = ", ".join(related.order)
@@ -335,16 +335,17 @@ def _json_list_sql(related: RelatedList, vendor: str) -> str:
     return f"(SELECT json_group_array({value}) FROM (SELECT {selected} FROM {source} ORDER BY {order}))"
 
 
-def with_lists(projects: QuerySet[Project]) -> QuerySet[Project]:
+def with_lists(projects: QuerySet[Project], extra: Mapping[str, RelatedList] | None = None) -> QuerySet[Project]:
     """`projects` annotated with their to-many lists as JSON text (`countries_json`, `donors_json`, ...).
 
-    Read them with project_lists(). Costs no extra query: each list is a correlated
-    subquery in the select list, run for the rows fetched only.
+    Read them with project_lists(); `extra` lists of other apps (finance's money) are
+    annotated the same way. Costs no extra query: each list is a correlated subquery in
+    the select list, run for the rows fetched only.
     """
     vendor = connection.vendor
     return projects.annotate(**{
-        f"{name}_json": RawSQL(_json_list_sql(related, vendor), (), output_field=TextField())
-        for name, related in RELATED_LISTS.items()
+        f"{name}_json": RawSQL(json_list_sql(related, vendor), (), output_field=TextField())
+        for name, related in {**RELATED_LISTS, **(extra or {})}.items()
     })
 
 
@@ -385,6 +386,7 @@ class ProjectRow(ProjectLists):
     region_code: str | None
     region_name: str | None
     region_iati_code: str | None
+    extra: dict[str, list] = field(default_factory=dict)  # the `extra` lists of project_rows(), by name
 
     @property
     def status(self) -> ActivityStatus:
@@ -402,15 +404,20 @@ ROW_SELECT = {
 CHUNK_SIZE = 2000
 
 
-def project_rows(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE) -> Iterator[ProjectRow]:
+def project_rows(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
+                 extra: Mapping[str, RelatedList] | None = None) -> Iterator[ProjectRow]:
     """Every project of `projects` (from project_list()/project_visible(): with `status_code`), in its order.
 
     One query whatever the number of projects, streamed through a server-side cursor on
-    PostgreSQL: flat memory, no model instances.
+    PostgreSQL: flat memory, no model instances. `extra` lists land in `ProjectRow.extra`.
     """
-    rows = with_lists(projects).values_list(*ROW_SELECT.values()).iterator(chunk_size=chunk_size)
+    extra = extra or {}
+    selected = [*ROW_SELECT.values(), *(f"{name}_json" for name in extra)]
+    rows = with_lists(projects, extra).values_list(*selected).iterator(chunk_size=chunk_size)
     for row in rows:
-        values = dict(zip(ROW_SELECT, row, strict=True))
+        values = dict(zip(ROW_SELECT, row[:len(ROW_SELECT)], strict=True))
         for name, related in RELATED_LISTS.items():
             values[name] = related.parse(values[name])
-        yield ProjectRow(**values)
+        texts = row[len(ROW_SELECT):]
+        lists = {name: related.parse(text) for (name, related), text in zip(extra.items(), texts, strict=True)}
+        yield ProjectRow(**values, extra=lists)

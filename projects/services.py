@@ -17,6 +17,8 @@ from regions.services import reference_data_ensure
 ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
 OFFICERS_GROUP = "Programme officers"
 OFFICER_APPS = ("projects", "deadlines", "donors", "regions", "finance", "results")
+# Permissions of those apps that belong to another group: the CSV import is for the "Finance" group.
+NOT_FOR_OFFICERS = {("finance", "import_transactions")}
 
 
 @transaction.atomic
@@ -118,7 +120,10 @@ DEMO_USERS = [
 def officers_group_ensure() -> Group:
     """The group that carries programme officers' model permissions."""
     group, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=OFFICER_APPS))
+    permissions = Permission.objects.filter(content_type__app_label__in=OFFICER_APPS)
+    for app_label, codename in NOT_FOR_OFFICERS:
+        permissions = permissions.exclude(content_type__app_label=app_label, codename=codename)
+    group.permissions.add(*permissions)
     return group
 
 

@@ -129,6 +129,24 @@ def second_officer_client(second_officer):
 
 
 @pytest.fixture
+def finance_user(db):
+    """Finance staff: staff in the "Finance" group (finance.0002), which may import transactions from a CSV file."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user("finance1", "finance1@example.org", "pw-finance-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Finance"))
+    return user
+
+
+@pytest.fixture
+def finance_client(finance_user):
+    from django.test import Client
+
+    return _login(Client(), finance_user)
+
+
+@pytest.fixture
 def donor_user_sdc(annex):
     """Donor persona A: a user of the Swiss Agency for Development and Cooperation."""
     return _donor_user("sdc-user", "SDC")

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from projects.models import Project
+from tests.money import money  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +43,4 @@ def hidden_project(annex):
     project.corridors.add(Corridor.objects.get_by_natural_key("NP", "AE"))
     Funding.objects.create(project=project, donor=Donor.objects.get(acronym="SDC"), amount=1000, currency="CHF")
     return project
+

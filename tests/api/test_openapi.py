@@ -26,6 +26,29 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
 
 
 @pytest.mark.django_db
+def test_schema_describes_the_money(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    project = components["Project"]["properties"]
+    assert project["budgets"]["items"]["$ref"].endswith("/Budget")
+    assert project["transactions"]["items"]["$ref"].endswith("/Transaction")
+    assert {"type", "status", "period_start", "period_end", "value", "currency", "value_date"} <= set(
+        components["Budget"]["properties"]
+    )
+    assert {"type", "date", "value", "currency", "value_date", "description", "provider", "receiver"} <= set(
+        components["Transaction"]["properties"]
+    )
+    assert "Disbursement" in components["Transaction"]["properties"]["type"]["description"]
+    assert set(components["StatsMoney"]["properties"]) == {"budget", "committed", "disbursed", "spent"}
+    converted = components["ConvertedSum"]["properties"]
+    assert {"amount", "note", "source", "rates_from", "rates_to", "left_out"} <= set(converted)
+    assert components["StatsGroup"]["properties"]["money"]["$ref"].endswith("/StatsMoney")
+    for path in ("/api/v1/stats/", "/api/v1/projects/"):
+        currency = next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "currency")
+        assert {"USD", "EUR", "CHF"} <= set(currency["schema"]["enum"]) and currency["schema"]["default"] == "USD"
+
+
+@pytest.mark.django_db
 def test_schema_endpoint_and_docs_are_served_without_a_cdn(client):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
@@ -60,6 +83,18 @@ donor = User.objects.create_user("live-sdc", "live-sdc@example.org")
 DonorUser.objects.create(user=donor, donor=Donor.objects.get(acronym="SDC"))
 officer = User.objects.create_user("live-officer", "live-officer@example.org", is_staff=True)
 officer.groups.add(officers_group_ensure())
+# Money, so that the budgets, transactions and stats sums are checked against the schema; one row internal.
+import datetime
+from finance.models import Budget, Transaction
+from projects.models import Project
+project = Project.objects.get(slug="bangladesh-migration-policy")
+day = datetime.date(2014, 1, 6)
+Budget.objects.create(project=project, period_start=day, period_end=datetime.date(2014, 12, 31), value="120000.50",
+                      currency="CHF", value_date=day)
+Transaction.objects.create(project=project, transaction_type=3, date=day, value="-1000", currency="USD", value_date=day,
+                           provider_donor=Donor.objects.get(acronym="SDC"), receiver_name="A union")
+Transaction.objects.create(project=project, transaction_type=4, date=day, value="5.25", currency="XOF", value_date=day,
+                           is_internal=True)
 print("donor_token", token_create(user=donor, name="schemathesis")[1])
 print("officer_token", token_create(user=officer, name="schemathesis")[1])
 """

@@ -1,5 +1,7 @@
 """ProjectSerializer builds its JSON by hand from with_lists(); it must say what DRF's fields would say."""
+import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.db.models import Prefetch
@@ -10,6 +12,9 @@ from rest_framework.test import APIRequestFactory
 from api.renderers import ORJSONRenderer
 from api.serializers import ProjectSerializer
 from benchmarks.synthetic import portfolio_generate
+from donors.models import Donor, Partner
+from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+from finance.selectors import money_lists
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import project_visible, with_lists
 from regions.models import Corridor
@@ -28,10 +33,11 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
     Project.objects.filter(pk__in=Project.objects.order_by("pk").values("pk")[:5]).update(
         actual_start="2014-02-01", actual_end="2016-03-31"
     )
+    money_of_some_projects()
     request = APIRequestFactory().get("/api/v1/projects/")
     request.user = officer
     context = {"request": request}
-    fast = with_lists(project_visible(user=officer).select_related("region")).order_by("pk")
+    fast = with_lists(project_visible(user=officer).select_related("region"), money_lists(officer)).order_by("pk")
     prefetched = (
         project_visible(user=officer).select_related("region").order_by("pk").prefetch_related(
             "countries",
@@ -39,6 +45,9 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
             Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
             Prefetch("project_partners", queryset=ProjectPartner.objects.select_related("partner")),
             Prefetch("objectives", queryset=Objective.objects.order_by("order")),
+            "budgets",
+            Prefetch("transactions", queryset=Transaction.objects.select_related(
+                "provider_donor", "provider_partner", "receiver_donor", "receiver_partner")),
         )
     )
 
@@ -62,11 +71,33 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
     assert any(len(project["partners"]) > 1 for project in hand_built)
 
 
+def money_of_some_projects():
+    """Budgets and transactions of every shape on a few projects: each kind of provider and receiver,
+    revised and internal rows, a value with a trailing zero to keep."""
+    day = datetime.date(2024, 1, 5)
+    donor, partner = Donor.objects.order_by("pk").first(), Partner.objects.order_by("pk").first()
+    for i, project in enumerate(Project.objects.order_by("pk")[:6]):
+        Budget.objects.create(project=project, period_start=day, period_end=datetime.date(2024, 12, 31),
+                              value=Decimal("1000.50") * (i + 1), currency="CHF", value_date=day,
+                              budget_type=BudgetType.REVISED if i % 2 else BudgetType.ORIGINAL,
+                              status=BudgetStatus.COMMITTED if i % 3 else BudgetStatus.INDICATIVE, is_internal=i == 4)
+        Transaction.objects.create(project=project, transaction_type=TransactionType.INCOMING_FUNDS, date=day,
+                                   value=Decimal("250000.10"), currency="EUR", value_date=day, provider_donor=donor,
+                                   receiver_partner=partner, description=f"Tranche {i}")
+        Transaction.objects.create(project=project, transaction_type=TransactionType.EXPENDITURE, date=day,
+                                   value=Decimal("-12.3"), currency="USD", value_date=day, provider_partner=partner,
+                                   receiver_donor=donor, is_internal=i == 3)
+        Transaction.objects.create(project=project, transaction_type=TransactionType.DISBURSEMENT, date=day,
+                                   value=7, currency="USD", value_date=day, provider_name="A ministry",
+                                   receiver_name="A union", receiver_ref="XM-EXAMPLE-9")
+
+
 @pytest.mark.parametrize("slug", ["gap-migrant-domestic-workers", "café ü+x%;?#"])
 def test_links_are_what_reverse_gives(annex, slug):
     from django.urls import reverse
 
-    project = with_lists(project_visible(user=None).select_related("region")).get(slug="gap-migrant-domestic-workers")
+    projects = with_lists(project_visible(user=None).select_related("region"), money_lists(None))
+    project = projects.get(slug="gap-migrant-domestic-workers")
     project.slug = slug
     request = APIRequestFactory().get("/api/v1/projects/")
     links = ProjectSerializer(project, context={"request": request}).data["links"]

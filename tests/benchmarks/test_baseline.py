@@ -31,7 +31,8 @@ def test_stats_baseline_returns_the_api_counts(client, annex, group_by):
     api = client.get("/api/v1/stats/", {"group_by": group_by}).json()
     raw = baseline._json_loads(baseline.stats(RequestFactory().get("/", {"group_by": group_by})).content)
 
-    assert raw["total"] == api["total"]
+    # The baseline answers the counts and funding; the money (issue 13) is the product's alone so far.
+    assert raw["total"] == {name: api["total"][name] for name in ("projects", "funding")}
     assert [(g["key"], g["projects"], g["funding"]) for g in raw["groups"]] == [
         (g["key"], g["projects"], g["funding"]) for g in api["groups"]
     ]

@@ -8,8 +8,9 @@ report reads as a matrix, e.g. `test_matrix[donor_ec-donors/<str:acronym>/report
 
 Roles (DESIGN.md, "Who may see and do what"):
     anonymous, donor_sdc and donor_ec (donor users, session), officer (staff, officers'
-    group), superuser (administrator), token_sdc and token_officer (integration tokens
-    acting as the SDC donor user and as the officer), token_revoked.
+    group), finance (staff, "Finance" group: may import transactions from a CSV file, which
+    officers may not), superuser (administrator), token_sdc and token_officer (integration
+    tokens acting as the SDC donor user and as the officer), token_revoked.
     Tokens are read by the API only: on the dashboards, calendar and admin a Bearer
     header is ignored and the caller is anonymous, which the matrix asserts too.
 Objects:
@@ -27,8 +28,10 @@ TestCase.setUpTestData) and rolled back at the end; each test runs in a savepoin
 """
 from __future__ import annotations
 
+import csv as csv_module
 import dataclasses
 import datetime
+import io
 import re
 from collections.abc import Callable
 
@@ -104,6 +107,7 @@ ROLES = [
     Role("donor_sdc", user="sdc"),
     Role("donor_ec", user="ec"),
     Role("officer", user="officer"),
+    Role("finance", user="finance"),
     Role("superuser", user="admin"),
     Role("token_sdc", token="sdc"),
     Role("token_officer", token="officer"),
@@ -111,7 +115,7 @@ ROLES = [
 ]
 TOKEN_USERS = {"sdc": "sdc", "officer": "officer", "revoked": "sdc"}
 USER_DONOR = {"sdc": "SDC", "ec": "EC"}
-STAFF_USERS = {"officer", "admin"}
+STAFF_USERS = {"officer", "finance", "admin"}
 
 # ---------------------------------------------------------------------------
 # The world
@@ -145,11 +149,12 @@ def _feed_token(url: str) -> str:
 
 def _world_build() -> World:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     from deadlines.models import Deadline
     from deadlines.services import calendar_feed_rotate
     from donors.models import Donor, DonorUser, Partner
-    from finance.models import Budget, Transaction, TransactionType
+    from finance.models import Budget, PlannedDisbursement, Transaction, TransactionType
     from integrations.services import token_create, token_revoke
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
@@ -164,6 +169,8 @@ def _world_build() -> World:
         DonorUser.objects.create(user=users[name], donor=Donor.objects.get(acronym=acronym))
     users["officer"] = User.objects.create_user("officer1", "officer1@example.org", "pw-officer-1", is_staff=True)
     users["officer"].groups.add(officers_group_ensure())
+    users["finance"] = User.objects.create_user("finance1", "finance1@example.org", "pw-finance-1", is_staff=True)
+    users["finance"].groups.add(Group.objects.get(name="Finance"))  # made by finance.0002
     users["admin"] = User.objects.create_superuser("admin1", "admin1@example.org", "pw-admin-1")
     Donor.objects.filter(acronym="SDC").update(contact_emails=CONTACT)
 
@@ -190,6 +197,9 @@ def _world_build() -> World:
                           value=3000, currency="CHF", value_date=datetime.date(2014, 1, 1), is_internal=True)
     Transaction.objects.create(project=sdc, transaction_type=TransactionType.DISBURSEMENT, date=datetime.date(2014, 2, 3),
                                value=4000, currency="CHF", value_date=datetime.date(2014, 2, 3), is_internal=True)
+    PlannedDisbursement.objects.create(project=sdc, period_start=datetime.date(2014, 4, 1),
+                                       period_end=datetime.date(2014, 6, 30), value=5000, currency="CHF",
+                                       value_date=datetime.date(2014, 4, 1), is_internal=True)
     Project.objects.filter(pk=sdc.pk).update(responsible_officer=users["officer"])
     for project in (sdc, draft):  # test data only: the annex carries no results
         result = Result.objects.create(project=project, title=f"ZZRESULT {project.slug}")
@@ -333,6 +343,14 @@ def _expect_project(caller: Caller, obj: str, response):
 
 # --- API ---
 
+# The internal budget and transaction of the SDC project (in _world_build): staff see them
+# in every API body and sum; nobody else sees or counts them (DESIGN.md, issue 13).
+INTERNAL_BUDGET_XML = '<value currency="CHF" value-date="2014-01-01">3000.00</value>'
+
+
+def _shows_internal_money(project: dict) -> bool:
+    return any(row["internal"] for row in project["budgets"] + project["transactions"])
+
 
 @rule("api/v1/projects/", api=True)
 def _api_project_list(c: Caller, obj):
@@ -351,6 +369,11 @@ def _api_project_list(c: Caller, obj):
     assert csv.status_code == 200
     c.assert_draft(csv)
     c.assert_no_private_data(csv)
+    sdc = next(p for p in data["results"] if p["slug"] == "bangladesh-migration-policy")
+    assert _shows_internal_money(sdc) == c.staff
+    money = c.get("/api/v1/projects/", query_params={"format": "csv", "currency": "CHF"})
+    row = next(r for r in csv_module.DictReader(io.StringIO(money.body_text)) if r["slug"] == sdc["slug"])
+    assert (row["budget_chf"], row["disbursed_chf"]) == (("3000.00", "4000.00") if c.staff else ("", ""))
 
 
 @rule("api/v1/projects/<str:pk>/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
@@ -358,6 +381,8 @@ def _api_project_detail(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/"))
     _expect_project(c, obj, response)
     c.assert_no_private_data(response)  # the API serves no deadlines, even to their readers
+    if obj == "sdc-funded":
+        assert _shows_internal_money(response.json()) == c.staff
 
 
 @rule("api/v1/projects/<str:pk>/results/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
@@ -390,6 +415,8 @@ def _api_project_iati(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/iati.xml"))
     _expect_project(c, obj, response)
     c.assert_no_private_data(response)
+    if obj == "sdc-funded":
+        assert (INTERNAL_BUDGET_XML in response.body_text) == c.staff
 
 
 @rule("api/v1/iati/activities.xml", api=True)
@@ -399,6 +426,7 @@ def _api_iati_activities(c: Caller, obj):
     c.assert_draft(response)
     assert response.body_text.count("<iati-activity ") == N_PUBLISHED + c.staff
     c.assert_no_private_data(response)
+    assert (INTERNAL_BUDGET_XML in response.body_text) == c.staff
     hidden = c.get("/api/v1/iati/activities.xml", query_params={"donor": HIDDEN_DONOR})
     assert hidden.body_text.count("<iati-activity ") == c.staff
 
@@ -416,6 +444,11 @@ def _api_stats(c: Caller, obj):
     assert sdc["total"]["projects"] == 5 + c.staff
     assert ({"currency": "EUR", "amount": "2000.00"} in c.get(
         "/api/v1/stats/", query_params={"donor": HIDDEN_DONOR}).json()["total"]["funding"]) == c.staff
+    money = c.get("/api/v1/stats/", query_params={"group_by": "donor", "currency": "CHF"}).json()
+    for figures in (money["total"]["money"], next(g for g in money["groups"] if g["key"] == "SDC")["money"]):
+        assert (figures["budget"]["amount"], figures["disbursed"]["amount"]) == (
+            ("3000.00", "4000.00") if c.staff else ("0.00", "0.00")
+        )
 
 
 @rule("api/v1/donors/", "api/v1/partners/", "api/v1/regions/", "api/v1/countries/", "api/v1/corridors/", api=True)
@@ -579,7 +612,7 @@ def _calendar_feed(c: Caller, obj):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/calendar")
         expected = {"sdc": ["sdc-funded"], "ec": ["ec-funded"], "officer": ["sdc-funded", "unpublished"],
-                    "admin": []}[c.user]
+                    "finance": [], "admin": []}[c.user]
         for o in expected:
             assert SECRET[o] in response.body_text
         c.assert_no_private_data(response, allowed=expected)
@@ -672,6 +705,8 @@ def _staff_admin_status(c: Caller, route: str, model) -> int:
     model_admin = admin.site._registry[model]
     instance = _admin_instance(c, model)
     tail = route.removeprefix(f"admin/{model._meta.app_label}/{model._meta.model_name}/")
+    if tail == "import/":  # the transactions CSV import (finance.views): its own permission, not the model's
+        return 200 if request.user.has_perm("finance.import_transactions") else 403
     if tail == "":
         return 200 if model_admin.has_view_or_change_permission(request) else 403
     if tail == "add/":
@@ -807,9 +842,9 @@ def test_every_rule_names_a_live_route():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [r for r in ROLES if r.user in STAFF_USERS], ids=lambda r: r.name)
+@pytest.mark.parametrize("role", [r for r in ROLES if r.user in {"officer", "admin"}], ids=lambda r: r.name)
 def test_staff_can_open_the_add_project_page(world, role):
-    """Once a 500: the read-only status of a project with no dates yet."""
+    """Once a 500: the read-only status of a project with no dates yet. (Finance staff may not add projects.)"""
     caller = caller_for(role, world, api=False)
     response = caller.client.get(_admin_url(caller, "admin/projects/project/add/"))
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from benchmarks.synthetic import portfolio_generate
 
 
 class Command(BaseCommand):
-    help = "Add N synthetic projects (with countries, donors, funding, deadlines) for benchmarks."
+    help = "Add N synthetic projects (with countries, donors, funding, deadlines, budgets and transactions) for benchmarks."
 
     def add_arguments(self, parser):
         parser.add_argument("--projects", type=int, required=True, help="How many projects to add.")

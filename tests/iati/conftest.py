@@ -1,0 +1,1 @@
+from tests.money import money  # noqa: F401  (a fixture)
