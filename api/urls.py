@@ -2,6 +2,7 @@
 from django.urls import path
 
 from api import serializers, views
+from api.results import ProjectResultsView, ResultsCsvView
 from donors.models import Donor, Partner
 from projects.selectors import corridors_visible, donors_visible, partners_visible
 from regions.models import Corridor, Country, Region
@@ -24,7 +25,9 @@ corridors = Corridor.objects.select_related("origin", "destination").order_by("o
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
     path("projects/<str:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<str:pk>/results/", ProjectResultsView.as_view(), name="project-results"),
     path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
+    path("results.csv", ResultsCsvView.as_view(), name="results-csv"),
     path("iati/activities.xml", views.IatiActivitiesView.as_view(), name="iati-activities"),
     path("stats/", views.ProjectStatsView.as_view(), name="stats"),
     path("deadlines/", views.DeadlineListView.as_view(), name="deadline-list"),

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_GET
 from dashboards import selectors
 from deadlines.selectors import deadlines_readable_by
 from projects.filters import ProjectFilterSet
+from projects.selectors import sees_all_projects
+from results.selectors import for_page as results_for_page
+from results.selectors import track_summary
 
 PAGE_SIZE = 20
 
@@ -120,6 +123,7 @@ def project_detail(request, key):
             "deadlines": deadlines_readable_by(user=request.user, project=project),
             "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
             **money,
+            "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
             **_api_links(project),
         },
     )
@@ -148,6 +152,13 @@ def corridors(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+@require_GET
+def results_summary(request):
+    """Indicators on and off track across the filtered portfolio, by region and by donor (approved figures)."""
+    projects, errors = selectors.filtered_projects(user=request.user, params=filter_params(request.GET))
+    return render(request, "dashboards/results_summary.html", {"errors": errors, **track_summary(projects)})
 
 
 @require_GET

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "projects",
     "deadlines",
     "finance",
+    "results",
     "iati",
     "dashboards",
     "benchmarks",
@@ -96,7 +97,7 @@ AXES_CLIENT_IP_CALLABLE = "integrations.throttling.client_address"
 
 # Request size limits: larger bodies get a 400 before any view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)  # bytes, 2.5 MiB
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000, minimum=100)  # the admin's inlines
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000, minimum=100)  # the admin: inlines, the results editor (7 a period)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
 FILE_UPLOAD_MAX_SIZE = env_int("FILE_UPLOAD_MAX_SIZE", 20_971_520, minimum=1024)  # bytes per file, 20 MiB

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner, running_in_year
+from results.selectors import has_results
 
 COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
 CORRIDOR_RE = re.compile(r"([A-Za-z]{2})-([A-Za-z]{2})")
@@ -270,6 +271,10 @@ class ProjectFilterSet(django_filters.FilterSet):
             "or objectives.",
         )
     )
+    has_results = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_has_results",
+        label="With (true) or without (false) a results framework.",
+    )
     ordering = extend_schema_field(
         _list_schema(
             re.compile(r"-?(%s)" % "|".join(ORDERING_FIELDS)),
@@ -401,6 +406,9 @@ class ProjectFilterSet(django_filters.FilterSet):
             objectives = Objective.objects.filter(text__icontains=word).order_by().values("project_id")
             queryset = queryset.filter(pk__in=own.union(objectives, all=True))
         return queryset
+
+    def filter_has_results(self, queryset, name, value):
+        return queryset.filter(has_results() if value == "true" else ~has_results())
 
     def filter_ordering(self, queryset, name, value):
         if not value:

@@ -129,6 +129,8 @@ HIDDEN_CORRIDOR = "GL-IS"
 HIDDEN_COUNTRY = "GL"
 SECRET = {"sdc-funded": "ZZSECRET-SDC-report", "ec-funded": "ZZSECRET-EC-report", "unpublished": "ZZSECRET-DRAFT-report"}
 CONTACT = "zz-private-contact@example.org"
+# An approved and a submitted actual on the SDC project and the draft: the submitted one is staff-only.
+RESULT_APPROVED, RESULT_PENDING = "4242.5", "9191.5"
 N_PUBLISHED = 21  # the annex
 
 
@@ -157,6 +159,7 @@ def _world_build() -> World:
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
     from regions.models import Corridor, Country
+    from results.models import Dimension, DimensionTarget, Indicator, Period, Result, Update
 
     annex_seed()
     User = get_user_model()
@@ -198,6 +201,15 @@ def _world_build() -> World:
                                        period_end=datetime.date(2014, 6, 30), value=5000, currency="CHF",
                                        value_date=datetime.date(2014, 4, 1), is_internal=True)
     Project.objects.filter(pk=sdc.pk).update(responsible_officer=users["officer"])
+    for project in (sdc, draft):  # test data only: the annex carries no results
+        result = Result.objects.create(project=project, title=f"ZZRESULT {project.slug}")
+        indicator = Indicator.objects.create(result=result, title="ZZ indicator")
+        period = Period.objects.create(indicator=indicator, start=datetime.date(2014, 1, 1),
+                                       end=datetime.date(2014, 12, 31), target_value=10000)
+        Update.objects.create(period=period, value=RESULT_APPROVED, state="approved")
+        Update.objects.create(period=period, value=RESULT_PENDING, state="submitted")
+        DimensionTarget.objects.create(
+            period=period, dimension=Dimension.objects.create(indicator=indicator, name="sex", value="female"), value=5)
     projects = {"sdc-funded": sdc, "ec-funded": ec, "unpublished": draft}
     for i, (name, project) in enumerate(projects.items()):
         # Early due dates: first in every "next deadlines" list.
@@ -373,6 +385,31 @@ def _api_project_detail(c: Caller, obj):
         assert _shows_internal_money(response.json()) == c.staff
 
 
+@rule("api/v1/projects/<str:pk>/results/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
+def _api_project_results(c: Caller, obj):
+    """Approved actuals of a visible project; the submitted ones to officers only; a 404 like the project."""
+    response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/results/"))
+    _expect_project(c, obj, response)
+    c.assert_no_private_data(response)
+    if response.status_code == 200:
+        assert (RESULT_APPROVED in response.body_text) == (obj != "ec-funded")
+        assert (RESULT_PENDING in response.body_text) == (c.staff and obj != "ec-funded")
+    else:
+        assert RESULT_APPROVED not in response.body_text
+
+
+@rule("api/v1/results.csv", api=True)
+def _api_results_csv(c: Caller, obj):
+    """Every visible project's results: the draft's to officers only; submitted actuals to nobody."""
+    response = c.get("/api/v1/results.csv")
+    assert response.status_code == 200
+    c.assert_draft(response)
+    c.assert_no_private_data(response)
+    assert RESULT_APPROVED in response.body_text and RESULT_PENDING not in response.body_text
+    own = c.get(_obj_url(c, "sdc-funded", "/api/v1/projects/{pk}/results/"), query_params={"format": "csv"})
+    assert RESULT_APPROVED in own.body_text and RESULT_PENDING not in own.body_text
+
+
 @rule("api/v1/projects/<str:pk>/iati.xml", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
 def _api_project_iati(c: Caller, obj):
     response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/iati.xml"))
@@ -516,6 +553,17 @@ def _project_page(c: Caller, obj):
             assert (len(finance.budgets), len(finance.transactions)) == ((1, 1) if internal else (0, 0)), url
             assert _money_rows(finance.money) == (2 if internal else 0), url
         c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
+
+
+@rule("results/")
+def _results_summary(c: Caller, obj):
+    """Indicators of visible projects only: the draft's to officers alone."""
+    response = c.get("/results/")
+    assert response.status_code == 200
+    assert response.context["total"].total == 1 + c.staff
+    assert (HIDDEN_DONOR in {group.key for group in response.context["by_donor"]}) == c.staff
+    c.assert_draft(response, visible=False)  # counts only: no project is named
+    c.assert_no_private_data(response)
 
 
 @rule("corridors/")
