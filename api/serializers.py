@@ -13,9 +13,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from donors.models import Donor, Partner
-from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+from finance.models import Budget, BudgetStatus, BudgetType, PlannedDisbursement, Transaction, TransactionType
 from finance.rates import ConvertedTotal, converted_total
-from finance.selectors import BudgetItem, ProjectMoney, TransactionItem, project_money_lists
+from finance.selectors import BudgetItem, PlannedDisbursementItem, ProjectMoney, TransactionItem, project_money_lists
 from projects.models import ActivityStatus, Funding, OrganisationRole, Project, ProjectPartner
 from projects.selectors import STATS_GROUPS, project_lists
 from regions.models import Corridor, Country, Region
@@ -194,6 +194,20 @@ class TransactionSerializer(serializers.ModelSerializer):
                   "internal"]
 
 
+class PlannedDisbursementSerializer(serializers.ModelSerializer):
+    """A disbursement the project expects in a period (IATI `planned-disbursement`; its type is a BudgetType code)."""
+
+    type = CodeLabelField(BudgetType, source="disbursement_type")
+    provider = OrganisationField("provider")
+    receiver = OrganisationField("receiver")
+    internal = serializers.BooleanField(source="is_internal", read_only=True, help_text=INTERNAL_HELP)
+
+    class Meta:
+        model = PlannedDisbursement
+        fields = ["id", "type", "period_start", "period_end", "value", "currency", "value_date", "provider", "receiver",
+                  "internal"]
+
+
 class ProjectLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
     dashboard = serializers.URLField()
@@ -201,7 +215,7 @@ class ProjectLinksSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    """A project with its region, countries, donors, partners, corridors, objectives, budgets and transactions.
+    """A project with its region, countries, donors, partners, corridors, objectives and money.
 
     The declared fields document the shape (OpenAPI); to_representation() builds it
     straight from the typed lists the page's query aggregated (project_lists()),
@@ -218,6 +232,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     objectives = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     budgets = BudgetSerializer(many=True, read_only=True)
     transactions = TransactionSerializer(many=True, read_only=True)
+    planned_disbursements = PlannedDisbursementSerializer(many=True, read_only=True)
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -225,12 +240,13 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = [
             "id", "slug", "title", "short_name", "summary", "status", "scope", "region", "countries",
             "planned_start", "planned_end", "actual_start", "actual_end",
-            "donors", "partners", "corridors", "objectives", "budgets", "transactions", "links",
+            "donors", "partners", "corridors", "objectives", "budgets", "transactions", "planned_disbursements",
+            "links",
         ]
 
     def to_representation(self, project):
         lists = project_lists(project)
-        budgets, transactions = project_money_lists(project)
+        money = project_money_lists(project)
         status = ActivityStatus(project.status_code)
         region = project.region
         return {
@@ -264,8 +280,9 @@ class ProjectSerializer(serializers.ModelSerializer):
                 for corridor in lists.corridors
             ],
             "objectives": lists.objectives,
-            "budgets": [_budget(budget) for budget in budgets],
-            "transactions": [_transaction(transaction) for transaction in transactions],
+            "budgets": [_budget(budget) for budget in money["budgets"]],
+            "transactions": [_transaction(transaction) for transaction in money["transactions"]],
+            "planned_disbursements": [_planned(planned) for planned in money["planned_disbursements"]],
             "links": self.get_links(project),
         }
 
@@ -335,6 +352,17 @@ def _transaction(transaction: TransactionItem) -> dict:
         "provider": {"name": transaction.provider_name, "ref": transaction.provider_ref},
         "receiver": {"name": transaction.receiver_name, "ref": transaction.receiver_ref},
         "internal": bool(transaction.is_internal),
+    }
+
+
+def _planned(planned: PlannedDisbursementItem) -> dict:
+    return {
+        "id": planned.id, "type": _code_label(BudgetType, planned.disbursement_type),
+        "period_start": planned.period_start, "period_end": planned.period_end, "value": str(planned.amount),
+        "currency": planned.currency, "value_date": planned.value_date,
+        "provider": {"name": planned.provider_name, "ref": planned.provider_ref},
+        "receiver": {"name": planned.receiver_name, "ref": planned.receiver_ref},
+        "internal": bool(planned.is_internal),
     }
 
 

@@ -274,16 +274,46 @@ class TransactionItem(NamedTuple):
         return Decimal(self.value).quantize(CENT)
 
 
+class PlannedDisbursementItem(NamedTuple):
+    """One planned disbursement as the list query gives it (IATI `planned-disbursement`)."""
+
+    id: int
+    disbursement_type: int  # BudgetType
+    period_start: str
+    period_end: str
+    value: str
+    currency: str
+    value_date: str
+    provider_name: str
+    provider_ref: str
+    receiver_name: str
+    receiver_ref: str
+    is_internal: bool  # 0/1 on SQLite
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.value).quantize(CENT)
+
+
 CENT = Decimal("0.01")
 
 
-def _organisation(side: str) -> dict[str, str]:
-    # A recorded donor or partner first, else the typed name and identifier (Transaction.organisation()).
+def _organisation(side: str, alias: str) -> dict[str, str]:
+    # A recorded donor or partner first, else the typed name and identifier (ProviderReceiver.organisation()).
     d, p = f"{side[0]}d", f"{side[0]}p"
     return {
-        f"{side}_name": f"COALESCE({d}.name, {p}.name, t.{side}_name)",
-        f"{side}_ref": f"COALESCE({d}.iati_ref, {p}.iati_ref, t.{side}_ref)",
+        f"{side}_name": f"COALESCE({d}.name, {p}.name, {alias}.{side}_name)",
+        f"{side}_ref": f"COALESCE({d}.iati_ref, {p}.iati_ref, {alias}.{side}_ref)",
     }
+
+
+def _organisation_joins(alias: str) -> str:
+    return (
+        f" LEFT JOIN donors_donor pd ON pd.id = {alias}.provider_donor_id"
+        f" LEFT JOIN donors_partner pp ON pp.id = {alias}.provider_partner_id"
+        f" LEFT JOIN donors_donor rd ON rd.id = {alias}.receiver_donor_id"
+        f" LEFT JOIN donors_partner rp ON rp.id = {alias}.receiver_partner_id"
+    )
 
 
 def _money_lists(*, internal: bool) -> dict[str, RelatedList]:
@@ -301,15 +331,20 @@ def _money_lists(*, internal: bool) -> dict[str, RelatedList]:
             TransactionItem,
             {"id": "t.id", "transaction_type": "t.transaction_type", "date": "t.date",
              "value": "CAST(t.value AS TEXT)", "currency": "t.currency", "value_date": "t.value_date",
-             "description": "t.description", **_organisation("provider"), **_organisation("receiver"),
+             "description": "t.description", **_organisation("provider", "t"), **_organisation("receiver", "t"),
              "is_internal": "t.is_internal"},
-            "finance_transaction t"
-            " LEFT JOIN donors_donor pd ON pd.id = t.provider_donor_id"
-            " LEFT JOIN donors_partner pp ON pp.id = t.provider_partner_id"
-            " LEFT JOIN donors_donor rd ON rd.id = t.receiver_donor_id"
-            " LEFT JOIN donors_partner rp ON rp.id = t.receiver_partner_id"
-            " WHERE t.project_id = {project}" + visible.format(alias="t"),
+            "finance_transaction t" + _organisation_joins("t") + " WHERE t.project_id = {project}" + visible.format(alias="t"),
             ("t.date", "t.id"),
+        ),
+        "planned_disbursements": RelatedList(
+            PlannedDisbursementItem,
+            {"id": "d.id", "disbursement_type": "d.disbursement_type", "period_start": "d.period_start",
+             "period_end": "d.period_end", "value": "CAST(d.value AS TEXT)", "currency": "d.currency",
+             "value_date": "d.value_date", **_organisation("provider", "d"), **_organisation("receiver", "d"),
+             "is_internal": "d.is_internal"},
+            "finance_planneddisbursement d" + _organisation_joins("d")
+            + " WHERE d.project_id = {project}" + visible.format(alias="d"),
+            ("d.period_start", "d.disbursement_type", "d.id"),
         ),
     }
 
@@ -327,7 +362,7 @@ def money_lists(user) -> dict[str, RelatedList]:
     return MONEY_LISTS_STAFF if sees_all_projects(user) else MONEY_LISTS_PUBLIC
 
 
-def project_money_lists(project: Project) -> tuple[list[BudgetItem], list[TransactionItem]]:
-    """The budgets and transactions of a project annotated by with_lists(extra=money_lists(user))."""
-    lists = MONEY_LISTS_PUBLIC
-    return lists["budgets"].parse(project.budgets_json), lists["transactions"].parse(project.transactions_json)
+def project_money_lists(project: Project) -> dict[str, list]:
+    """The money lists (budgets, transactions, planned disbursements) of a project annotated by
+    with_lists(extra=money_lists(user)), by name."""
+    return {name: related.parse(getattr(project, f"{name}_json")) for name, related in MONEY_LISTS_PUBLIC.items()}

@@ -3,7 +3,7 @@
 Element order inside <iati-activity> follows the schema's strict sequence
 (see the IATI README in the shared notes). Projects are the rows of
 projects.selectors.project_rows(): one query, whatever the number of projects.
-Budgets and transactions are the row's `extra` lists of finance.selectors.money_lists(user):
+Budgets, planned disbursements and transactions are the row's `extra` lists of finance.selectors.money_lists(user):
 the caller's view of the money (a public caller's never holds an internal row); a row
 without them is written without money.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 from lxml import etree
 
 from donors.models import OrganisationKind
-from finance.selectors import BudgetItem, TransactionItem
+from finance.selectors import BudgetItem, PlannedDisbursementItem, TransactionItem
 from projects.models import OrganisationRole, Scope
 from projects.selectors import ProjectRow
 from results.selectors import IndicatorRow, ResultRow, results_of
@@ -59,10 +59,11 @@ def activity_element(
     today = today or timezone.localdate()
     budgets: list[BudgetItem] = project.extra.get("budgets", [])
     transactions: list[TransactionItem] = project.extra.get("transactions", [])
+    planned: list[PlannedDisbursementItem] = project.extra.get("planned_disbursements", [])
     activity = etree.Element(
         "iati-activity",
         {XML_LANG: "en", "last-updated-datetime": project.updated_at.isoformat(timespec="seconds"), "hierarchy": "1",
-         "default-currency": default_currency(budgets, transactions)},
+         "default-currency": default_currency(budgets, transactions, planned)},
     )
     etree.SubElement(activity, "iati-identifier").text = activity_identifier(project)
     _narrative(
@@ -109,6 +110,8 @@ def activity_element(
         )
     for budget in budgets:
         _budget(activity, budget)
+    for item in planned:
+        _planned_disbursement(activity, item)
     for transaction in transactions:
         _transaction(activity, transaction)
     for result_row in results:  # `result` comes last but for crs-add and fss, after budgets and transactions
@@ -116,13 +119,13 @@ def activity_element(
     return activity
 
 
-def default_currency(budgets: list[BudgetItem], transactions: list[TransactionItem]) -> str:
+def default_currency(*money: list) -> str:
     """The one currency of the activity's money, else the PORTFOLIO_CURRENCY setting (every value names its own)."""
-    used = {item.currency for item in (*budgets, *transactions)}
+    used = {item.currency for items in money for item in items}
     return used.pop() if len(used) == 1 else settings.PORTFOLIO_CURRENCY
 
 
-def _value(parent, item: BudgetItem | TransactionItem):
+def _value(parent, item: BudgetItem | TransactionItem | PlannedDisbursementItem):
     value = etree.SubElement(parent, "value", currency=item.currency, **{"value-date": item.value_date})
     value.text = str(item.amount)
 
@@ -141,8 +144,20 @@ def _transaction(activity, transaction: TransactionItem):
     _value(element, transaction)
     if transaction.description:
         _narrative(element, "description", transaction.description)
+    _organisations(element, transaction)
+
+
+def _planned_disbursement(activity, item: PlannedDisbursementItem):
+    element = etree.SubElement(activity, "planned-disbursement", type=str(item.disbursement_type))
+    etree.SubElement(element, "period-start", {"iso-date": item.period_start})
+    etree.SubElement(element, "period-end", {"iso-date": item.period_end})
+    _value(element, item)
+    _organisations(element, item)
+
+
+def _organisations(element, item: TransactionItem | PlannedDisbursementItem):
     for side in ("provider", "receiver"):
-        name, ref = getattr(transaction, f"{side}_name"), getattr(transaction, f"{side}_ref")
+        name, ref = getattr(item, f"{side}_name"), getattr(item, f"{side}_ref")
         if name or ref:
             organisation = etree.SubElement(element, f"{side}-org", **({"ref": ref} if ref else {}))
             if name:

@@ -34,7 +34,7 @@ class Money:
 def money(annex, settings):
     """Budgets and transactions on two published projects, internal rows included, and fixed rates."""
     from donors.models import Donor, Partner
-    from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+    from finance.models import Budget, BudgetStatus, BudgetType, PlannedDisbursement, Transaction, TransactionType
 
     settings.PORTFOLIO_RATES_FILE = str(RATES_FILE)
     settings.PORTFOLIO_CURRENCY = "USD"
@@ -65,6 +65,12 @@ def money(annex, settings):
     transaction(sdc, TransactionType.EXPENDITURE, "12345.67", D(2024, 1, 9), description="Training of recruiters")
     transaction(sdc, TransactionType.EXPENDITURE, INTERNAL_VALUE, D(2024, 1, 9), description=INTERNAL_TEXT,
                 is_internal=True)
+    for value, internal in (("40000.00", False), (INTERNAL_VALUE, True)):  # what SDC plans to pay in the second half
+        PlannedDisbursement.objects.create(
+            project=sdc, period_start=D(2024, 7, 1), period_end=D(2024, 12, 31), value=Decimal(value), currency="CHF",
+            value_date=D(2024, 1, 5), provider_donor=Donor.objects.get(acronym="SDC"),
+            receiver_name="Fair Recruitment Initiative", receiver_ref="XM-EXAMPLE-1", is_internal=internal,
+        )
     budget(ec, "1000.50", "GBP", D(2024, 1, 5), D(2024, 1, 1))
     transaction(ec, TransactionType.EXPENDITURE, "250.25", D(2024, 1, 4), currency="EUR")
     return Money(sdc=sdc, ec=ec)

@@ -73,6 +73,21 @@ def test_the_list_carries_the_same_money_as_the_detail(api_client, money):
     assert sum(1 for p in listed.values() if p["budgets"] or p["transactions"]) == 2
 
 
+def test_a_project_carries_its_planned_disbursements(api_client, officer_client, money):
+    listed = {p["id"]: p for p in api_client.get("/api/v1/projects/", {"page_size": 200}).json()["results"]}
+    planned = api_client.get(f"/api/v1/projects/{money.sdc.pk}/").json()["planned_disbursements"]
+    assert listed[money.sdc.pk]["planned_disbursements"] == planned
+    assert planned[0] | {"id": None} == {
+        "id": None, "type": {"code": 1, "label": "Original"}, "period_start": "2024-07-01", "period_end": "2024-12-31",
+        "value": "40000.00", "currency": "CHF", "value_date": "2024-01-05",
+        "provider": {"name": "Swiss Agency for Development and Cooperation", "ref": "CH-4"},
+        "receiver": {"name": "Fair Recruitment Initiative", "ref": "XM-EXAMPLE-1"}, "internal": False,
+    }
+    assert len(planned) == 1
+    staff = officer_client.get(f"/api/v1/projects/{money.sdc.pk}/").json()["planned_disbursements"]
+    assert [(p["value"], p["internal"]) for p in staff] == [("40000.00", False), (INTERNAL_VALUE, True)]
+
+
 def test_staff_see_internal_rows_marked_internal(officer_client, money):
     project = officer_client.get(f"/api/v1/projects/{money.sdc.pk}/").json()
     internal = [row for row in project["budgets"] + project["transactions"] if row["internal"]]

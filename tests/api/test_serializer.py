@@ -13,7 +13,7 @@ from api.renderers import ORJSONRenderer
 from api.serializers import ProjectSerializer
 from benchmarks.synthetic import portfolio_generate
 from donors.models import Donor, Partner
-from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+from finance.models import Budget, BudgetStatus, BudgetType, PlannedDisbursement, Transaction, TransactionType
 from finance.selectors import money_lists
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import project_visible, with_lists
@@ -47,6 +47,8 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
             Prefetch("objectives", queryset=Objective.objects.order_by("order")),
             "budgets",
             Prefetch("transactions", queryset=Transaction.objects.select_related(
+                "provider_donor", "provider_partner", "receiver_donor", "receiver_partner")),
+            Prefetch("planned_disbursements", queryset=PlannedDisbursement.objects.select_related(
                 "provider_donor", "provider_partner", "receiver_donor", "receiver_partner")),
         )
     )
@@ -90,6 +92,11 @@ def money_of_some_projects():
         Transaction.objects.create(project=project, transaction_type=TransactionType.DISBURSEMENT, date=day,
                                    value=7, currency="USD", value_date=day, provider_name="A ministry",
                                    receiver_name="A union", receiver_ref="XM-EXAMPLE-9")
+        PlannedDisbursement.objects.create(project=project, period_start=day, period_end=datetime.date(2024, 6, 30),
+                                           value=Decimal("500.10"), currency="GBP", value_date=day,
+                                           disbursement_type=BudgetType.REVISED if i % 2 else BudgetType.ORIGINAL,
+                                           provider_donor=donor if i % 2 else None, provider_name="" if i % 2 else "A fund",
+                                           receiver_partner=partner, is_internal=i == 5)
 
 
 @pytest.mark.parametrize("slug", ["gap-migrant-domestic-workers", "café ü+x%;?#"])

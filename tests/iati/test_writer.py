@@ -145,6 +145,30 @@ def test_budgets_and_transactions_equal_the_database_to_the_cent(money):
 
 
 @pytest.mark.django_db
+def test_planned_disbursements_follow_the_budgets_and_equal_the_database(money, officer, iati_schema):
+    from finance.models import PlannedDisbursement
+
+    for user, rows in ((None, PlannedDisbursement.objects.filter(is_internal=False)), (officer, PlannedDisbursement.objects)):
+        document = money_document(user)
+        iati_schema.assertValid(document)
+        activity = activity_in(document, money.sdc)
+        planned = [
+            (int(p.get("type")), p.find("period-start").get("iso-date"), p.find("period-end").get("iso-date"),
+             Decimal(p.findtext("value")), p.find("value").get("currency"), p.find("value").get("value-date"),
+             p.find("provider-org").get("ref"), p.findtext("receiver-org/narrative"))
+            for p in activity.findall("planned-disbursement")
+        ]
+        assert planned == [
+            (p.disbursement_type, p.period_start.isoformat(), p.period_end.isoformat(), p.value, p.currency,
+             p.value_date.isoformat(), "CH-4", "Fair Recruitment Initiative")
+            for p in rows.filter(project=money.sdc).order_by("period_start", "id")
+        ]
+        assert len(planned) == (1 if user is None else 2)
+        tags = [child.tag for child in activity]
+        assert tags.index("budget") < tags.index("planned-disbursement") < tags.index("transaction")
+
+
+@pytest.mark.django_db
 def test_public_xml_never_holds_internal_rows_and_staff_xml_does(money, officer):
     internal = Budget.objects.filter(is_internal=True).count() + Transaction.objects.filter(is_internal=True).count()
     assert internal == 2
