@@ -259,3 +259,23 @@ def test_a_2_01_result_reads(officer):
     assert (kind, title) == (ResultType.OUTCOME, "Fewer children out of school")
     assert indicator[2:7] == [Measure.UNIT, False, 2010, D(1200), "Census"]
     assert periods[0][2:6] == (D(1000), "Ministry plan", [], D(1100))
+
+
+def test_the_import_takes_the_same_queries_whatever_the_size(officer, second_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, size in enumerate(((1, 1, 1), (4, 3, 4))):
+        project = synthetic_project(f"zz-results-size-{n}")
+        build_framework(project, results=size[0], indicators=size[1], periods=size[2])
+        for period in Period.objects.filter(indicator__result__project=project):
+            _approve(period, officer, second_officer, value=D(1))
+        results = read_results(_activity(project))
+        target = synthetic_project(f"zz-results-size-target-{n}")
+        with CaptureQueriesContext(connection) as queries:
+            results_import(project=target, results=results, user=officer)
+        counts.append(len(queries))
+        assert snapshot(target) == snapshot(project)
+    # A savepoint and its release, the check for existing results, then each of six models and its history.
+    assert counts == [15, 15]
