@@ -197,6 +197,11 @@ def _indicator(result_element_, row: IndicatorRow):
         if indicator.baseline_comment:
             _narrative(baseline, "comment", indicator.baseline_comment)
     dimensions = {d.id: d for d in row.dimensions}
+    # IATI declares a disaggregation only through a figure: one with neither target nor actual
+    # is written once, as a target without a value, so that a reader keeps it.
+    used = {d_id for p in row.periods for d_id in (*(t.dimension_id for t in p.period.dimension_targets.all()),
+                                                    *p.dimension_actuals)}
+    unused = [d for d in row.dimensions if d.id not in used]
     for period_row in row.periods:
         period = period_row.period
         period_element = etree.SubElement(element, "period")
@@ -206,6 +211,8 @@ def _indicator(result_element_, row: IndicatorRow):
             _figure(period_element, "target", period.target_value, comment=period.target_comment)
         for target in period.dimension_targets.all():
             _figure(period_element, "target", target.value, dimension=dimensions[target.dimension_id])
+        for dimension in unused if period_row is row.periods[0] else ():
+            _figure(period_element, "target", None, dimension=dimension)
         actual = period_row.actual
         if actual.updates:
             _figure(period_element, "actual", actual.value, texts=actual.texts)

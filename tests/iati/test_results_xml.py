@@ -47,7 +47,9 @@ def test_results_validate_against_the_iati_203_schema(project, iati_schema):  # 
     assert period.find("period-start").get("iso-date") == "2020-01-01"
     targets = [(t.get("value"), t.find("dimension") is not None and t.find("dimension").attrib) for t in
                period.findall("target")]
-    assert targets == [("10", False), ("5", {"name": "sex", "value": "female"})]
+    # "male" has no target nor actual anywhere: declared once, in the first period, as a target without a value.
+    assert targets == [("10", False), ("5", {"name": "sex", "value": "female"}), (None, {"name": "sex", "value": "male"})]
+    assert [t.get("value") for t in indicator.findall("period")[1].findall("target")] == ["10", "5"]
     actuals = [(a.get("value"), a.find("dimension") is not None and a.find("dimension").get("value")) for a in
                period.findall("actual")]
     assert actuals == [("6.5", False), ("4", "female")]
