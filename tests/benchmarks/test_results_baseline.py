@@ -70,7 +70,7 @@ def test_the_baselines_are_for_the_anonymous_viewer_only(annex, officer):
 
 @pytest.mark.parametrize(("view", "queries"), [
     (results.results_page, 7), (results.results_page_sql, 4),
-    (results.results_summary, 8), (results.results_summary_sql, 3),
+    (results.results_summary, 5), (results.results_summary_sql, 3),
 ])
 def test_query_counts_do_not_grow_with_the_portfolio(annex, django_assert_num_queries, view, queries):
     for size, seed in ((15, 34), (60, 35)):
