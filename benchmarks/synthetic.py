@@ -615,7 +615,7 @@ def _periods(rng: random.Random, start: datetime.date, end: datetime.date) -> li
 
 
 def _value(number: float) -> decimal.Decimal:
-    return decimal.Decimal(round(number)).quantize(decimal.Decimal("1"))
+    return decimal.Decimal(round(number)).quantize(decimal.Decimal(1))
 
 
 def _results_plan(rng: random.Random, ref: _Reference, project: tuple, topic: str, today: datetime.date,
@@ -629,7 +629,7 @@ def _results_plan(rng: random.Random, ref: _Reference, project: tuple, topic: st
     planned_start, planned_end, actual_start, actual_end = project[6:10]
     start, end = actual_start or planned_start, actual_end or planned_end
     spans = _periods(rng, start, end)
-    tz = datetime.timezone.utc
+    tz = datetime.UTC
     results = []
     for order, result_type in enumerate(rng.sample(list(RESULT_TITLES), rng.randint(1, 4)), start=1):
         result = (int(result_type), RESULT_TITLES[result_type].format(topic=topic),

@@ -5,8 +5,23 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from benchmarks.synthetic import RESULTS_SHARE, demo_generate, demo_projects, portfolio_generate, synthetic_projects
-from results.models import Dimension, DimensionTarget, Indicator, Measure, Period, Result, Update, UpdateState
+from benchmarks.synthetic import (
+    RESULTS_SHARE,
+    demo_generate,
+    demo_projects,
+    portfolio_generate,
+    synthetic_projects,
+)
+from results.models import (
+    Dimension,
+    DimensionTarget,
+    Indicator,
+    Measure,
+    Period,
+    Result,
+    Update,
+    UpdateState,
+)
 from results.selectors import results_of
 
 pytestmark = pytest.mark.django_db
