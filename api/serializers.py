@@ -13,10 +13,27 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from donors.models import Donor, Partner
-from finance.models import Budget, BudgetStatus, BudgetType, Transaction, TransactionType
+from finance.models import (
+    Budget,
+    BudgetStatus,
+    BudgetType,
+    Transaction,
+    TransactionType,
+)
 from finance.rates import ConvertedTotal, converted_total
-from finance.selectors import BudgetItem, ProjectMoney, TransactionItem, project_money_lists
-from projects.models import ActivityStatus, Funding, OrganisationRole, Project, ProjectPartner
+from finance.selectors import (
+    BudgetItem,
+    ProjectMoney,
+    TransactionItem,
+    project_money_lists,
+)
+from projects.models import (
+    ActivityStatus,
+    Funding,
+    OrganisationRole,
+    Project,
+    ProjectPartner,
+)
 from projects.selectors import STATS_GROUPS, project_lists
 from regions.models import Corridor, Country, Region
 
@@ -370,10 +387,19 @@ class StatsMoneySerializer(serializers.Serializer):
     spent = ConvertedSumSerializer()
 
 
+class StatsIndicatorsSerializer(serializers.Serializer):
+    """Indicators of the projects by their latest verdict (the /results/ summary's rule, approved figures only)."""
+
+    on = serializers.IntegerField(help_text="On track against the target's pace.")
+    off = serializers.IntegerField(help_text="Off track.")
+    no_data = serializers.IntegerField(help_text="No verdict yet: no target, no approved actual, or qualitative.")
+
+
 class StatsTotalSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     funding = MoneySerializer(many=True)
     money = StatsMoneySerializer()
+    indicators = StatsIndicatorsSerializer()
 
 
 class StatsGroupSerializer(serializers.Serializer):
@@ -382,6 +408,7 @@ class StatsGroupSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     funding = MoneySerializer(many=True)
     money = StatsMoneySerializer()
+    indicators = StatsIndicatorsSerializer()
 
 
 class ProjectStatsSerializer(serializers.Serializer):

@@ -340,3 +340,40 @@ def track_summary(projects: QuerySet, *, today: datetime.date | None = None) -> 
         "by_region": sorted(by_region.values(), key=lambda c: c.name),
         "by_donor": sorted(by_donor.values(), key=lambda c: c.key),
     }
+
+
+def _stats_membership(projects: QuerySet, group_by: str, today: datetime.date) -> list[tuple[int, str]]:
+    """(project id, group key) for every group of projects.selectors.project_stats() a project is in, keyed as
+    its groups: region code or "global", donor acronym, country code, year, status code, as text; one query."""
+    from projects.models import Project
+
+    if group_by == "donor":
+        rows = Funding.objects.filter(project__in=projects).values_list("project_id", "donor__acronym")
+    elif group_by == "country":
+        rows = Project.countries.through.objects.filter(project__in=projects).values_list("project_id", "country__code")
+    elif group_by == "status":
+        rows = Project.objects.filter(pk__in=projects).with_status(today).values_list("id", "status_code")
+    elif group_by == "year":
+        dates = Project.objects.filter(pk__in=projects).with_dates().values_list("id", "effective_start", "effective_end")
+        return [(pk, str(year)) for pk, start, end in dates if start and end for year in range(start.year, end.year + 1)]
+    else:  # region
+        rows = Project.objects.filter(pk__in=projects).values_list("id", "region__code")
+        return [(pk, code or "global") for pk, code in rows]
+    return [(pk, str(key)) for pk, key in rows]
+
+
+def track_by_stats_group(projects: QuerySet, *, group_by: str, today: datetime.date | None = None) -> dict:
+    """Indicators of `projects` on and off track (the summary's rule, approved figures only): `{"total": TrackCount,
+    "groups": {key: TrackCount}}`, grouped as stats/ groups projects (a project counts in each of its groups).
+    Four queries."""
+    today = today or timezone.localdate()
+    with_results = projects.order_by().filter(has_results()).values("id")
+    verdicts = _verdicts(with_results, today)
+    total, groups = TrackCount("", ""), {}
+    for project_verdicts in verdicts.values():
+        for verdict in project_verdicts:
+            total.add(verdict)
+    for project_id, key in _stats_membership(with_results, group_by, today):
+        for verdict in verdicts.get(project_id, ()):
+            groups.setdefault(key, TrackCount(key, key)).add(verdict)
+    return {"total": total, "groups": groups}
