@@ -398,10 +398,19 @@ class StatsMoneySerializer(serializers.Serializer):
     spent = ConvertedSumSerializer()
 
 
+class StatsIndicatorsSerializer(serializers.Serializer):
+    """Indicators of the projects by their latest verdict (the /results/ summary's rule, approved figures only)."""
+
+    on = serializers.IntegerField(help_text="On track against the target's pace.")
+    off = serializers.IntegerField(help_text="Off track.")
+    no_data = serializers.IntegerField(help_text="No verdict yet: no target, no approved actual, or qualitative.")
+
+
 class StatsTotalSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     funding = MoneySerializer(many=True)
     money = StatsMoneySerializer()
+    indicators = StatsIndicatorsSerializer()
 
 
 class StatsGroupSerializer(serializers.Serializer):
@@ -410,6 +419,7 @@ class StatsGroupSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     funding = MoneySerializer(many=True)
     money = StatsMoneySerializer()
+    indicators = StatsIndicatorsSerializer()
 
 
 class ProjectStatsSerializer(serializers.Serializer):

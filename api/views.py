@@ -17,7 +17,12 @@ from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
 from api.exports import projects_csv_stream
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
-from api.serializers import DeadlineSerializer, ProjectSerializer, ProjectStatsSerializer, money_json
+from api.serializers import (
+    DeadlineSerializer,
+    ProjectSerializer,
+    ProjectStatsSerializer,
+    money_json,
+)
 from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
@@ -26,7 +31,15 @@ from finance.selectors import money_by, money_by_stats_group, money_lists, money
 from iati import writer as iati_writer
 from projects.filters import ProjectFilterSet
 from projects.models import Project
-from projects.selectors import STATS_GROUPS, project_list, project_rows, project_stats, project_visible, with_lists
+from projects.selectors import (
+    STATS_GROUPS,
+    project_list,
+    project_rows,
+    project_stats,
+    project_visible,
+    with_lists,
+)
+from results.selectors import track_by_stats_group
 
 FILTER_PARAMS = tuple(ProjectFilterSet.base_filters)
 IATI_XML_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="IATI 2.03 iati-activities")
@@ -222,6 +235,7 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
     (each of its countries, donors, years), so groups can add up to more than the total.
     Each converted sum carries its note: the rates' source and dates, and the amounts left out.
     Only the money the caller may see is summed (internal rows count for staff only).
+    `indicators` counts the projects' indicators on and off track (approved figures only), as /results/ does.
     """
 
     query_params_allowed = (*FILTER_PARAMS, "group_by", CURRENCY_PARAM)
@@ -237,7 +251,17 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
         stats = project_stats(projects=projects, group_by=group_by)
         total = money_of(projects, user=request.user, currency=currency)
         groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
-        return Response(stats_with_money(stats, total=total, groups=groups, currency=currency))
+        data = stats_with_money(stats, total=total, groups=groups, currency=currency)
+        return Response(stats_with_indicators(data, track_by_stats_group(projects, group_by=group_by)))
+
+
+def stats_with_indicators(stats: dict, tracks: dict) -> dict:
+    """The stats with each total's and group's `indicators` on and off track (track_by_stats_group())."""
+    def counts(found) -> dict:
+        return {"on": found.on, "off": found.off, "no_data": found.no_data} if found else {"on": 0, "off": 0, "no_data": 0}
+
+    groups = [{**group, "indicators": counts(tracks["groups"].get(group["key"]))} for group in stats["groups"]]
+    return {**stats, "total": {**stats["total"], "indicators": counts(tracks["total"])}, "groups": groups}
 
 
 def stats_with_money(stats: dict, *, total, groups: dict, currency: str) -> dict:

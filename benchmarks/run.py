@@ -216,7 +216,7 @@ def measure(client: Client, path: str, repeat: int, warmup: int, memory: bool) -
     return result
 
 
-def scenarios(total: int, donor: str, country: str) -> list[tuple]:
+def scenarios(total: int, donor: str, country: str, largest: int | None = None) -> list[tuple]:
     """(name, product path, baseline path or None, kind) for every scenario."""
     deep = max(1, int(total * 0.9) // 50)
     return [
@@ -236,6 +236,11 @@ def scenarios(total: int, donor: str, country: str) -> list[tuple]:
         ("money_dashboard", "/__benchmark__/money/dashboard/", "/__benchmark__/money/dashboard/sql/", "money"),
         ("money_stats_by_donor_eur", "/__benchmark__/money/stats/?currency=EUR",
          "/__benchmark__/money/stats/sql/?currency=EUR", "money"),
+        # Results (benchmarks/results.py): the project page's results of the generated project with the
+        # most periods, and the /results/ summary over every published project, against raw SQL.
+        *([("results_page_largest", f"/__benchmark__/results/page/?project={largest}",
+            f"/__benchmark__/results/page/sql/?project={largest}", "fast")] if largest else []),
+        ("results_summary", "/__benchmark__/results/summary/", "/__benchmark__/results/summary/sql/", "money"),
     ]
 
 
@@ -286,11 +291,13 @@ def run_size(pg: Postgres, workdir: Path, n: int, args) -> dict:
         # A selective donor filter: the third-biggest donor (the biggest funds a large share of everything).
         donor = sorted(donors, key=lambda g: -g["projects"])[min(2, len(donors) - 1)]["key"]
         country = args.country
+        largest = client.json("/__benchmark__/results/largest/")
+        log(f"N={n}: results page of project {largest['project']} ({largest['periods']} periods)")
         results: dict = {}
         admin = Client(port)
         log_in(admin)
         only = {name for name in args.only.split(",") if name}
-        for name, path, baseline, kind in scenarios(total, donor, country):
+        for name, path, baseline, kind in scenarios(total, donor, country, largest["project"]):
             if only and name not in only:
                 continue
             who = admin if kind == "admin" else client

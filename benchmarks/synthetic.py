@@ -52,6 +52,18 @@ from projects.models import (
     StatusOverride,
 )
 from regions.models import Corridor, Country
+from results.models import (
+    Dimension,
+    DimensionName,
+    DimensionTarget,
+    Indicator,
+    Measure,
+    Period,
+    Result,
+    ResultType,
+    Update,
+    UpdateState,
+)
 
 SLUG_PREFIX = "synthetic"
 BATCH_SIZE = 2000
@@ -197,6 +209,10 @@ class SyntheticResult:
     deadlines: int = 0
     budgets: int = 0
     transactions: int = 0
+    results: int = 0
+    indicators: int = 0
+    periods: int = 0
+    updates: int = 0
     donors_created: int = 0
     partners_created: int = 0
     corridors_created: int = 0
@@ -206,7 +222,8 @@ class SyntheticResult:
         return (
             f"{self.projects} projects with {self.countries} country links, {self.corridors} corridor links, "
             f"{self.objectives} objectives, {self.fundings} fundings, {self.partners} partner roles, "
-            f"{self.deadlines} deadlines, {self.budgets} budgets, {self.transactions} transactions "
+            f"{self.deadlines} deadlines, {self.budgets} budgets, {self.transactions} transactions, "
+            f"{self.results} results with {self.indicators} indicators, {self.periods} periods, {self.updates} updates "
             f"({self.donors_created} donors, {self.partners_created} partners, "
             f"{self.corridors_created} corridors created) in {self.seconds:.1f} s"
         )
@@ -542,6 +559,181 @@ def _money_plan(rng: random.Random, ref: _Reference, project: tuple, fundings: l
     return budgets, transactions
 
 
+# Results: a share of the projects carries a results framework (the annex none: it is never generated).
+RESULTS_SHARE = 0.3
+MAX_PERIODS = 12
+RESULT_TITLES = {
+    ResultType.OUTPUT: "Services and tools on {topic} are in place",
+    ResultType.OUTCOME: "Institutions apply better practice on {topic}",
+    ResultType.IMPACT: "Workers benefit from {topic}",
+    ResultType.OTHER: "Knowledge on {topic} is shared",
+}
+# (title, measure, ascending, per-period target range or level range)
+INDICATORS = [
+    ("Number of migrant workers reached by pre-departure information", Measure.UNIT, True, (200, 5000)),
+    ("Number of officials trained", Measure.UNIT, True, (20, 400)),
+    ("Number of complaints resolved", Measure.UNIT, True, (10, 300)),
+    ("Number of recruitment agencies audited", Measure.NOMINAL, True, (5, 80)),
+    ("Share of workers who paid recruitment fees (%)", Measure.PERCENTAGE, False, (20, 70)),
+    ("Share of migrant workers covered by social protection (%)", Measure.PERCENTAGE, True, (10, 60)),
+    ("Level of policy adoption (1-5)", Measure.ORDINAL, True, (1, 5)),
+    ("Quality of social dialogue on the reform", Measure.QUALITATIVE, True, None),
+]
+QUALITATIVE_TEXTS = [
+    "Tripartite consultations held; the draft was discussed with workers' and employers' organisations.",
+    "The ministry adopted the guidelines; first pilots in two provinces.",
+    "Progress slower than planned: the working group met twice.",
+    "Partners report a clear change in practice in the recruitment agencies visited.",
+]
+RESULT_FIELDS = ("result_type", "title", "description", "aggregation_status", "order")
+INDICATOR_FIELDS = (
+    "title", "description", "measure", "ascending", "baseline_year", "baseline_value", "baseline_comment",
+    "reference_vocabulary", "reference_code", "order",
+)
+PERIOD_FIELDS = ("start", "end", "target_value", "target_comment", "comments", "is_locked")
+UPDATE_FIELDS = (
+    "value", "text", "comment", "state", "review_comment", "created_by_id", "created_at", "submitted_at",
+    "reviewed_by_id", "reviewed_at",
+)
+SDG_TARGETS = ["8.7", "8.8", "10.7", "10.c", "5.2", "16.2"]
+
+
+def _periods(rng: random.Random, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Calendar years, or quarters for a project of three years or less; at most MAX_PERIODS."""
+    quarterly = (end - start).days <= 3 * 366 and rng.random() < 0.7
+    periods, day = [], start
+    while day <= end and len(periods) < MAX_PERIODS:
+        if quarterly:
+            month = (day.month - 1) // 3 * 3 + 3
+            last = datetime.date(day.year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        else:
+            last = datetime.date(day.year, 12, 31)
+        last = min(last, end)
+        periods.append((day, last))
+        day = last + datetime.timedelta(days=1)
+    return periods
+
+
+def _value(number: float) -> decimal.Decimal:
+    return decimal.Decimal(round(number)).quantize(decimal.Decimal(1))
+
+
+def _results_plan(rng: random.Random, ref: _Reference, project: tuple, topic: str, today: datetime.date,
+                  now: datetime.datetime) -> list[tuple]:
+    """A project's results, nested: [(result row, [(indicator row, dimensions, [(period row, dimension
+    targets, updates)])])]. Dimension targets and updates name a dimension by its index in `dimensions`.
+
+    Past periods mostly have approved updates (a few only submitted, or returned with a comment);
+    the current one may have a submitted update awaiting review. Periods ended over a year ago are locked.
+    """
+    planned_start, planned_end, actual_start, actual_end = project[6:10]
+    start, end = actual_start or planned_start, actual_end or planned_end
+    spans = _periods(rng, start, end)
+    tz = datetime.UTC
+    results = []
+    for order, result_type in enumerate(rng.sample(list(RESULT_TITLES), rng.randint(1, 4)), start=1):
+        result = (int(result_type), RESULT_TITLES[result_type].format(topic=topic),
+                  "", rng.random() < 0.3, order)
+        indicators = []
+        for i_order, (title, measure, ascending, span) in enumerate(
+            rng.sample(INDICATORS, rng.randint(1, 3)), start=1
+        ):
+            qualitative = measure == Measure.QUALITATIVE
+            summed = measure in (Measure.UNIT, Measure.NOMINAL)
+            if qualitative:
+                baseline = None
+            elif summed:
+                baseline = _value(rng.uniform(0, span[0]))
+            else:
+                baseline = _value(rng.uniform(*span))
+            reference = ("8", rng.choice(SDG_TARGETS)) if rng.random() < 0.2 else ("", "")
+            indicator = (title, "", int(measure), ascending, start.year - 1 if not qualitative or rng.random() < 0.5 else None,
+                         baseline, "Situation before the project." if qualitative else "", *reference, i_order)
+            dimensions = []
+            if summed and rng.random() < 0.3:
+                dimensions = [(str(DimensionName.SEX), "female"), (str(DimensionName.SEX), "male")]
+            periods = []
+            for n, (p_start, p_end) in enumerate(spans, start=1):
+                if qualitative:
+                    target, target_comment = None, "Agreement of the social partners on the reform."
+                elif summed:
+                    target, target_comment = _value(rng.uniform(*span) * (p_end - p_start).days / 365), ""
+                else:
+                    step = (span[1] - span[0]) * n / len(spans)
+                    ceiling = max(_value(100 if measure == Measure.PERCENTAGE else span[1]), baseline)
+                    level = min(baseline + _value(step), ceiling) if ascending else max(baseline - _value(step), _value(0))
+                    target, target_comment = level, ""
+                share = None
+                dimension_targets = []
+                if dimensions and target is not None:
+                    share = decimal.Decimal(rng.randint(35, 65)) / 100
+                    female = _value(target * share)
+                    dimension_targets = [(0, female), (1, target - female)]
+                updates = []
+                past, current = p_end < today, p_start <= today <= p_end
+                if past or current:
+                    roll = rng.random()
+                    state = (UpdateState.APPROVED if past and roll < 0.85 else
+                             UpdateState.RETURNED if past and roll < 0.9 else UpdateState.SUBMITTED)
+                    if qualitative:
+                        value, text = None, rng.choice(QUALITATIVE_TEXTS)
+                    elif summed:
+                        value, text = _value(float(target) * rng.uniform(0.5, 1.25)), ""
+                    else:
+                        drift = float(target - baseline) * rng.uniform(0.4, 1.2)
+                        value, text = max(_value(float(baseline) + drift), _value(0)), ""
+                    reported = datetime.datetime.combine(min(p_end + datetime.timedelta(days=rng.randint(5, 40)), today),
+                                                         datetime.time(9), tz)
+                    reviewed = reported + datetime.timedelta(days=rng.randint(1, 20)) if state != UpdateState.SUBMITTED else None
+                    reporter = rng.choice(ref.officers) if ref.officers else None
+                    reviewer = rng.choice(ref.officers) if ref.officers and reviewed else None
+                    review = "Please attach the attendance lists." if state == UpdateState.RETURNED else ""
+                    updates.append((None, value, text, "", str(state), review, reporter, reported, reported,
+                                    reviewer, reviewed))
+                    if dimensions and value is not None and state == UpdateState.APPROVED:
+                        female = _value(value * share)
+                        for index, part in ((0, female), (1, value - female)):
+                            updates.append((index, part, "", "", str(state), "", reporter, reported, reported,
+                                            reviewer, reviewed))
+                locked = p_end < today - datetime.timedelta(days=365)
+                periods.append(((p_start, p_end, target, target_comment, "", locked), dimension_targets, updates))
+            indicators.append((indicator, dimensions, periods))
+        results.append((result, indicators))
+    return results
+
+
+def _results_write(writer: "_Writer", ids: list[int], plans: list[list[tuple]]) -> tuple[int, int, int, int]:
+    """Write the results of projects `ids` (their plans from _results_plan), level by level; the row counts."""
+    results = [(pk, *result) for pk, plan in zip(ids, plans) for result, _indicators in plan]
+    result_ids = writer.insert_ids(Result, ("project_id", *RESULT_FIELDS), results)
+    nested = [indicators for plan in plans for _result, indicators in plan]
+    indicator_rows = [(rid, *ind) for rid, inds in zip(result_ids, nested) for ind, _d, _p in inds]
+    indicator_ids = writer.insert_ids(Indicator, ("result_id", *INDICATOR_FIELDS), indicator_rows)
+    indicators = [item for inds in nested for item in inds]
+    dimension_rows = [(iid, *dim) for iid, (_i, dims, _p) in zip(indicator_ids, indicators) for dim in dims]
+    dimension_ids = iter(writer.insert_ids(Dimension, ("indicator_id", "name", "value"), dimension_rows))
+    dimensions_of = [[next(dimension_ids) for _d in dims] for _i, dims, _p in indicators]
+    period_rows = [(iid, *row) for iid, (_i, _d, periods) in zip(indicator_ids, indicators) for row, _t, _u in periods]
+    period_ids = iter(writer.insert_ids(Period, ("indicator_id", *PERIOD_FIELDS), period_rows))
+    targets, updates = [], []
+    for dims, (_i, _d, periods) in zip(dimensions_of, indicators):
+        for _row, dimension_targets, period_updates in periods:
+            period_id = next(period_ids)
+            targets += [(period_id, dims[index], value) for index, value in dimension_targets]
+            updates += [(period_id, None if u[0] is None else dims[u[0]], *u[1:]) for u in period_updates]
+    writer.insert(DimensionTarget, ("period_id", "dimension_id", "value"), targets)
+    writer.insert(Update, ("period_id", "dimension_id", *UPDATE_FIELDS), updates)
+    return len(results), len(indicator_rows), len(period_rows), len(updates)
+
+RESULT_MODELS = (Result, Indicator, Dimension, Period, DimensionTarget, Update)
+
+
+def _topic(project: tuple) -> str:
+    """The project's theme, from its title ("[Demo] Fair recruitment in ..." → its THEMES topic)."""
+    title = project[0]
+    return next((topic for name, topic in THEMES if name in title), "decent work for migrant workers")
+
+
 PROJECT_FIELDS = (
     "title", "short_name", "slug", "summary", "scope", "region_id", "planned_start", "planned_end",
     "actual_start", "actual_end", "status_override", "is_published", "responsible_officer_id",
@@ -573,18 +765,29 @@ class _Writer:
     def insert(self, model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
         model.objects.bulk_create([model(**dict(zip(fields, row))) for row in rows], batch_size=1000)
 
+    def insert_ids(self, model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> list[int]:
+        """Insert `rows` and return their primary keys, in order (for the rows that point to them)."""
+        objects = model.objects.bulk_create([model(**dict(zip(fields, row))) for row in rows], batch_size=1000)
+        return [obj.pk for obj in objects]
+
 
 class _CopyWriter(_Writer):
     """COPY FROM STDIN on PostgreSQL; project ids are taken from the table's sequence first."""
 
     def project_ids(self, rows: list[tuple]) -> list[int]:
-        table = Project._meta.db_table
+        return self.insert_ids(Project, PROJECT_FIELDS, rows)
+
+    def insert_ids(self, model, fields, rows):
+        """The ids come from the table's sequence first, then COPY writes them with the rows."""
+        if not rows:
+            return []
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, len(rows)],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        self.insert(Project, ("id", *PROJECT_FIELDS), [(pk, *row) for pk, row in zip(ids, rows)])
+        self.insert(model, ("id", *fields), [(pk, *row) for pk, row in zip(ids, rows)])
         return ids
 
     def insert(self, model, fields, rows):
@@ -662,7 +865,10 @@ def portfolio_generate(
     writer = _CopyWriter() if connection.vendor == "postgresql" else _Writer()
     today = timezone.localdate()
     now = timezone.now()
-    tables = [Project._meta.db_table, *(model._meta.db_table for model, _f in CHILD_TABLES.values())]
+    tables = [
+        Project._meta.db_table, *(model._meta.db_table for model, _f in CHILD_TABLES.values()),
+        *(model._meta.db_table for model in RESULT_MODELS),
+    ]
     with transaction.atomic():
         result.donors_created, result.partners_created, result.corridors_created = synthetic_references_ensure()
         first = Project.objects.filter(slug__startswith=prefix).count()
@@ -684,11 +890,21 @@ def portfolio_generate(
                 children["budgets"], children["transactions"] = _money_plan(
                     money_rng, ref, project, children["fundings"], children["partners"], today
                 )
+            # Results from a third stream: the projects and their money stay what the seed gave before.
+            results_rng = random.Random(f"portfolio-results-{seed}-{batch_start}")
+            results = [
+                _results_plan(results_rng, ref, project, _topic(project), today, now)
+                if results_rng.random() < RESULTS_SHARE else []
+                for project, _children in plans
+            ]
             ids = writer.project_ids([project for project, _children in plans])
             for name, (model, fields) in CHILD_TABLES.items():
                 rows = [(pk, *row) for pk, (_project, children) in zip(ids, plans) for row in children[name]]
                 writer.insert(model, ("project_id", *fields), rows)
                 setattr(result, name, getattr(result, name) + len(rows))
+            counts = _results_write(writer, ids, results)
+            for name, count in zip(("results", "indicators", "periods", "updates"), counts):
+                setattr(result, name, getattr(result, name) + count)
             result.projects += len(plans)
             if progress is not None:
                 progress(len(plans))

@@ -1,7 +1,7 @@
 """/__benchmark__/: raw-SQL baselines and process figures; included only when PORTFOLIO_BENCHMARK=1."""
 from django.urls import path
 
-from benchmarks import baseline, money
+from benchmarks import baseline, money, results
 
 urlpatterns = [
     path("projects/", baseline.project_list, name="benchmark-projects"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("money/dashboard/sql/", money.dashboard_money_sql, name="benchmark-money-dashboard-sql"),
     path("money/stats/", money.stats_money, name="benchmark-money-stats"),
     path("money/stats/sql/", money.stats_money_sql, name="benchmark-money-stats-sql"),
+    path("results/largest/", results.largest, name="benchmark-results-largest"),
+    path("results/page/", results.results_page, name="benchmark-results-page"),
+    path("results/page/sql/", results.results_page_sql, name="benchmark-results-page-sql"),
+    path("results/summary/", results.results_summary, name="benchmark-results-summary"),
+    path("results/summary/sql/", results.results_summary_sql, name="benchmark-results-summary-sql"),
     path("last/", baseline.last_request, name="benchmark-last"),
     path("memory/", baseline.memory, name="benchmark-memory"),
 ]

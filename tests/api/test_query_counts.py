@@ -16,8 +16,11 @@ LIST_QUERIES = 1
 DETAIL_QUERIES = 1
 # the money of the total and of the groups: budgets and transactions, two queries each (finance.selectors.money_grouped)
 MONEY_QUERIES = 4
-STATS_QUERIES = {"region": 4 + MONEY_QUERIES, "donor": 4 + MONEY_QUERIES, "country": 4 + MONEY_QUERIES,
-                 "status": 4 + MONEY_QUERIES, "year": 5 + MONEY_QUERIES}
+# stats/ also counts indicators on and off track: their verdicts (3) and the projects' groups (1).
+TRACK_QUERIES = 4
+STATS_QUERIES = {"region": 4 + MONEY_QUERIES + TRACK_QUERIES, "donor": 4 + MONEY_QUERIES + TRACK_QUERIES,
+                 "country": 4 + MONEY_QUERIES + TRACK_QUERIES, "status": 4 + MONEY_QUERIES + TRACK_QUERIES,
+                 "year": 5 + MONEY_QUERIES + TRACK_QUERIES}
 # the rows (with the budgets and transactions the XML writes), and for the CSV its money per project (two)
 # The IATI XML also reads the results of each batch of 500 projects (one query when they have none).
 EXPORT_QUERIES = {"/api/v1/projects/?format=csv": 3, "/api/v1/iati/activities.xml": 2}

@@ -60,5 +60,5 @@ def test_officers_see_every_project_and_filters_apply(officer_client, portfolio)
 def test_the_summary_takes_a_constant_number_of_queries(anonymous_client, portfolio, django_assert_num_queries):
     for i in range(3):
         build_framework(synthetic_project(f"zz-more-{i}"), results=2, indicators=2, periods=2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         anonymous_client.get(reverse("dashboards:results"))
