@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portfolio.env import env_bool, env_choice, env_int, env_list, env_str
+from portfolio.documents import documents_storage
 from portfolio.mailers import CONSOLE_BACKEND, SMTP_BACKEND, default_mailer, legacy_email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "deadlines",
     "finance",
     "results",
+    "documents",
     "iati",
     "dashboards",
     "benchmarks",
@@ -101,6 +103,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000,
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
 FILE_UPLOAD_MAX_SIZE = env_int("FILE_UPLOAD_MAX_SIZE", 20_971_520, minimum=1024)  # bytes per file, 20 MiB
+DOCUMENT_MAX_SIZE = env_int("DOCUMENT_MAX_SIZE", 20_971_520, minimum=1024)  # bytes per document, 20 MiB (documents.uploads)
+# A fronting server (nginx) sends the file itself: "/protected/" makes the download view answer
+# with X-Accel-Redirect: /protected/<stored name> after its permission check. Empty: Django streams it.
+DOCUMENT_X_ACCEL_REDIRECT = env_str("DOCUMENT_X_ACCEL_REDIRECT", "")
 FILE_UPLOAD_HANDLERS = [
     "portfolio.uploads.FileSizeLimitHandler",  # first: refuses a file over the cap while it streams in
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -188,6 +194,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": documents_storage(VAR_DIR),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
