@@ -415,6 +415,7 @@ def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
     result. Six queries, and one per donor or partner given by id or name.
     """
     choices = filter_choices(user=user)
+    unknown_label = gettext("%(value)s (matches nothing)")
     values = {name: ",".join(params.getlist(name)) for name in params}
     active = []
     for name, key, label in PANEL_SELECTS:
@@ -429,7 +430,7 @@ def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
         canonical = ",".join(k or token for k, token in zip(keys, tokens))
         if canonical not in options:  # an unknown value, or several: shown as chosen all the same
             text = " + ".join(texts)
-            option = text if matched else gettext("%(value)s (matches nothing)") % {"value": text}
+            option = text if matched else unknown_label % {"value": text}
             choices[key] = [*choices[key], (canonical, option)]
         values[name] = canonical
         remove = params.copy()
@@ -440,7 +441,8 @@ def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
             remove = params.copy()
             remove.pop(name)
             active.append(ActiveFilter(name, str(FILTER_LABELS[name]), values[name], True, remove.urlencode()))
-    return {**choices, "values": values, "fixed_donor": fixed_donor, "active": active}
+    # unknown_label: the browser's label for such a value met again on Back or Forward.
+    return {**choices, "values": values, "fixed_donor": fixed_donor, "active": active, "unknown_label": unknown_label}
 
 
 def filter_error_labels(errors: dict) -> dict[str, list[str]]:
