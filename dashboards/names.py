@@ -38,18 +38,12 @@ def _country_name(code: str, name: str, language: str) -> str:
     if record is None:
         return name
     translations = _iso3166(language)
-    # The database may hold pycountry's name, its common name or its official one ("Republic of Moldova"):
-    # translate the one it holds, else the first pycountry translates.
-    candidates = [getattr(record, attr, None) for attr in ("name", "common_name", "official_name")]
-    candidates = [c for c in candidates if c]
+    # The database holds pycountry's name, its common name or its official one ("Republic of Moldova"):
+    # translate the one it holds; another name of the country only when it holds none of them.
+    candidates = [c for c in (getattr(record, attr, None) for attr in ("name", "common_name", "official_name")) if c]
     if name in candidates:
-        candidates.remove(name)
-        candidates.insert(0, name)
-    for candidate in candidates:
-        translated = translations.gettext(candidate)
-        if translated != candidate:
-            return translated
-    return name
+        return translations.gettext(name)
+    return translations.gettext(candidates[0])
 
 
 def country_name(country) -> str:

@@ -425,7 +425,7 @@ def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
         options = dict(choices[key])
         tokens = [token.strip() for token in raw.split(",") if token.strip()]
         keys = [_match_choice(name, token, options) for token in tokens]
-        texts = [options[k] if k else token for k, token in zip(keys, tokens)]
+        texts = [str(options[k]) if k else token for k, token in zip(keys, tokens)]
         matched = any(keys)
         canonical = ",".join(k or token for k, token in zip(keys, tokens))
         if canonical not in options:  # an unknown value, or several: shown as chosen all the same

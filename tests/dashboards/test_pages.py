@@ -81,13 +81,13 @@ def test_bad_filters_are_named_not_crashed(anonymous_client, annex):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'role="alert"' in body
-    assert "<strong>country</strong>" in body and "<strong>year_from</strong>" in body
+    assert "<strong>Country</strong>" in body and "<strong>From year</strong>" in body
 
 
 def test_a_year_range_that_ends_before_it_starts_is_an_error_not_a_result(anonymous_client, annex):
     response = anonymous_client.get("/", {"year_from": "2016", "year_to": "2012"})
     assert 'role="alert"' in response.content.decode()
-    assert "<strong>year_to</strong>" in response.content.decode()
+    assert "<strong>To year</strong>" in response.content.decode()
     assert listed_slugs(response) == set()
 
 
