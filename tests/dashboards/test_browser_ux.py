@@ -149,7 +149,7 @@ def test_phone_pages_are_usable_at_390_pixels(page, path):
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cell.get_attribute("data-label")
         expect(page.locator("tr[data-project]").first.locator('td[data-label="Status"]')).to_be_visible()
         page.locator(".timeline-card").screenshot(path=str(screenshot_path("phone-timeline")))
-    screenshot(page, "phone" + (path.strip("/").replace("/", "-") or "-dashboard"))
+    screenshot(page, "phone-" + (path.strip("/").replace("/", "-") or "dashboard"))
 
 
 def screenshot_path(name):
