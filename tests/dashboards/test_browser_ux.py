@@ -3,12 +3,13 @@
 Uses the harness of test_browser.py: every page fails its test on a console error
 or an uncaught exception, and screenshots go to artifacts/screenshots/.
 """
+import itertools
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.dashboards.test_browser import AXE, browser, open_page, screenshot  # noqa: F401 (browser is a fixture)
+from tests.dashboards.test_browser import AXE, open_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ MAIN_PAGES = ["/", "/corridors/", "/projects/gap-migrant-domestic-workers/", "/d
 
 
 @pytest.fixture
-def page(browser, live_server, annex):  # noqa: F811
+def page(browser, live_server, annex):
     with open_page(browser, live_server) as page:
         yield page
 
@@ -101,7 +102,7 @@ def test_corridors_page_filters_in_place_and_shows_the_filters(page):
 @pytest.mark.parametrize("language, ethiopia, region, date", [
     ("fr", "Éthiopie", "Afrique", "31/12/2011"), ("es", "Etiopía", "África", "31/12/2011"),
 ])
-def test_places_and_dates_in_french_and_spanish(browser, live_server, annex, language, ethiopia, region, date):  # noqa: F811
+def test_places_and_dates_in_french_and_spanish(browser, live_server, annex, language, ethiopia, region, date):
     with open_page(browser, live_server) as page:
         page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         page.goto("/?region=africa")
@@ -115,7 +116,7 @@ def test_places_and_dates_in_french_and_spanish(browser, live_server, annex, lan
 
 def overlaps(boxes) -> list:
     boxes = sorted(boxes, key=lambda b: b["x"])
-    return [(a, b) for a, b in zip(boxes, boxes[1:]) if a["x"] + a["width"] > b["x"]]
+    return [(a, b) for a, b in itertools.pairwise(boxes) if a["x"] + a["width"] > b["x"]]
 
 
 @pytest.mark.parametrize("path", MAIN_PAGES)
@@ -161,7 +162,7 @@ def screenshot_path(name):
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 @pytest.mark.parametrize("path", MAIN_PAGES + ["/projects/?donor=XYZ", "/corridors/?region=africa"])
-def test_main_pages_pass_axe_at_phone_and_desktop_width(browser, live_server, annex, path, viewport):  # noqa: F811
+def test_main_pages_pass_axe_at_phone_and_desktop_width(browser, live_server, annex, path, viewport):
     with open_page(browser, live_server, bypass_csp=True) as page:
         page.set_viewport_size(viewport)
         page.goto(path)
@@ -185,7 +186,7 @@ def test_printing_shows_the_content_only(page, path):
     expect(page.locator(".site-header")).to_be_visible()
 
 
-def test_staff_see_edit_in_admin_on_project_pages_and_others_do_not(browser, live_server, annex, officer):  # noqa: F811
+def test_staff_see_edit_in_admin_on_project_pages_and_others_do_not(browser, live_server, annex, officer):
     with open_page(browser, live_server) as page:
         page.goto("/projects/capsa/")
         expect(page.locator("[data-edit-in-admin]")).to_have_count(0)

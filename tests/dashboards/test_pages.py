@@ -149,7 +149,7 @@ def test_timeline_marks_today_when_it_falls_inside(annex):
 
     timeline = project_timeline(Project.objects.all(), today=datetime.date(2014, 7, 1))
     assert timeline.shows_today and 0 < timeline.today_offset < 100
-    assert [y["year"] for y in timeline.years][0] == timeline.start.year == 2008
+    assert next(y["year"] for y in timeline.years) == timeline.start.year == 2008
 
 
 def test_corridor_page_lists_np_ae(anonymous_client, annex):

@@ -22,7 +22,7 @@ def get(client, path, language="en", **params):
 
 def selected(body: str, name: str) -> tuple[str, str]:
     """The (value, label) of the chosen option of the panel's select `name`."""
-    select = re.search(rf'<select id="f-{name}"[^>]*>(.*?)</select>', body, flags=re.S).group(1)
+    select = re.search(rf'<select id="f-{name}"[^>]*>(.*?)</select>', body, flags=re.DOTALL).group(1)
     value, label = re.search(r'<option value="([^"]*)" selected>([^<]*)</option>', select).groups()
     return value, html.unescape(label)
 
