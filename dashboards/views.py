@@ -42,8 +42,7 @@ def _is_fragment_request(request) -> bool:
 
 
 def _panel(request, params, *, fixed_donor=""):
-    values = {name: ",".join(params.getlist(name)) for name in params}
-    return {**selectors.filter_choices(user=request.user), "values": values, "fixed_donor": fixed_donor}
+    return selectors.filter_panel(user=request.user, params=params, fixed_donor=fixed_donor)
 
 
 def _currency(request) -> dict:
@@ -82,7 +81,8 @@ def _dashboard_context(request, *, fixed_donor=""):
         csv_query["currency"] = money["currency"]
     return {
         "today": today,
-        "errors": filter_errors,
+        "errors": selectors.filter_error_labels(filter_errors),
+        "error_fields": set(filter_errors),
         "panel": _panel(request, params, fixed_donor=fixed_donor),
         "figures": selectors.portfolio_figures(projects, today=today),
         "by_region": selectors.projects_by_region(projects),
@@ -139,13 +139,16 @@ def _api_links(project) -> dict[str, str]:
 
 @require_GET
 def corridors(request):
-    projects, errors = selectors.filtered_projects(user=request.user, params=filter_params(request.GET))
+    params = filter_params(request.GET)
+    projects, errors = selectors.filtered_projects(user=request.user, params=params)
     table = selectors.corridor_table(projects)
     return render(
         request,
         "dashboards/corridors.html",
         {
-            "errors": errors,
+            "errors": selectors.filter_error_labels(errors),
+            "error_fields": set(errors),
+            "panel": _panel(request, params),
             "corridors": table,
             "matrix": selectors.corridor_matrix(table),
             "flows": selectors.corridor_flows(table),

@@ -17,7 +17,8 @@ from regions.models import Corridor, Country, Region
 # and, when a donor contributed, 1 for the contributing donors' names.
 DASHBOARD_QUERIES = 23
 DASHBOARD_MONEY_QUERIES = 24
-CORRIDOR_QUERIES = 2
+# The corridor table 2 and the filter panel 6 (as the dashboard's).
+CORRIDOR_QUERIES = 8
 # The project and its 5 prefetches, its money 4 (two totals, the budgets and the transactions listed),
 # its results 1 (six once it has some).
 PROJECT_PAGE_QUERIES = 11
