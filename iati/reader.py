@@ -447,11 +447,15 @@ def _percentage(element, warnings: list[str]) -> Decimal | None:
 
 
 def _empty_codes(activity, warnings: list[str]) -> None:
-    """Name each element whose code attribute is empty: real files carry them and the XSD would refuse them."""
+    """Name the elements whose code is empty: real files carry them and the XSD would refuse them."""
+    empty: dict[tuple[str, str], list[int]] = {}
     for element in activity.iter():
         for attribute in ("code", "significance"):
             if element.get(attribute) is not None and not element.get(attribute).strip():
-                warnings.append(f"line {element.sourceline}: <{element.tag}> has an empty {attribute}; ignored.")
+                empty.setdefault((element.tag, attribute), []).append(element.sourceline)
+    for (tag, attribute), lines in empty.items():
+        where = f"line {lines[0]}" if len(lines) == 1 else f"{len(lines)} times, first line {lines[0]}"
+        warnings.append(f"<{tag}> with an empty {attribute} ({where}): ignored.")
 
 
 def read_activity(activity, *, file_lang: str = "en") -> ActivityData:
