@@ -453,3 +453,71 @@ def results_from_file(*, project, source, identifier: str | None = None, user=No
         raise ReaderError(f"the file must hold {which}; it holds {len(found)} matching.")
     return results_import(project=project, results=found[0], user=user, replace=replace)
 
+
+
+# --- The admin page's file, kept between the dry run and the confirmation ---
+
+KEEP_SECONDS = 3600
+_KEEP_SALT = "iati.imports.keep"
+
+
+class ImportExpired(Exception):
+    """The file of a confirmation is gone (expired, already imported) or the token was not made for this user."""
+
+
+def kept_dir() -> Path:
+    return Path(settings.VAR_DIR) / "iati-imports"
+
+
+def upload_keep(*, upload, user) -> tuple[Path, str]:
+    """Write an upload to a file of its own under PORTFOLIO_VAR_DIR/iati-imports; return it and the token that names it.
+
+    On disk rather than in the cache (finance's CSV import keeps its small files there): an IATI
+    file runs to tens of megabytes, and the import streams it from a path in flat memory.
+    The token is signed with the user and the file's digest, and expires after KEEP_SECONDS;
+    files older than that are removed whenever another is kept.
+    """
+    import hashlib
+    import os
+    import tempfile
+    import time
+
+    from django.core import signing
+
+    folder = kept_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xml"):
+        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
+            old.unlink(missing_ok=True)
+    digest = hashlib.sha256()
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
+    with os.fdopen(fd, "wb") as file:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            file.write(chunk)
+    path = folder / f"{user.pk}-{digest.hexdigest()}.xml"
+    os.replace(temporary, path)
+    token = signing.dumps({"user": user.pk, "sha256": digest.hexdigest(), "name": upload.name[:200]}, salt=_KEEP_SALT)
+    return path, token
+
+
+def upload_take(*, token: str, user) -> tuple[Path, str]:
+    """Claim the kept file a token names, once (renamed away, so a double click imports it once): (path, name)."""
+    import os
+
+    from django.core import signing
+
+    try:
+        claim = signing.loads(token, salt=_KEEP_SALT, max_age=KEEP_SECONDS)
+    except signing.BadSignature:
+        raise ImportExpired("The confirmation has expired or is not valid; upload the file again.") from None
+    if claim.get("user") != user.pk:
+        raise ImportExpired("This confirmation was made for another user; upload the file again.")
+    kept = kept_dir() / f"{user.pk}-{claim['sha256']}.xml"
+    claimed = kept.with_suffix(".importing")
+    try:
+        os.replace(kept, claimed)
+    except FileNotFoundError:
+        raise ImportExpired("The uploaded file is no longer kept (it expired or was imported already); "
+                            "upload it again.") from None
+    return claimed, claim["name"]
