@@ -223,9 +223,9 @@ class _Writer:
         dates = data.dates
         start, end = dates.get(1) or dates.get(2), dates.get(3) or dates.get(4)
         if start is None:
-            raise ReaderError(f"the activity has no start date (activity-date type 1 or 2); line {data.line}.")
+            raise ReaderError("the activity has no start date (activity-date type 1 or 2).", line=data.line)
         if end is None:
-            raise ReaderError(f"the activity has no end date (activity-date type 3 or 4); line {data.line}.")
+            raise ReaderError("the activity has no end date (activity-date type 3 or 4).", line=data.line)
         if len(data.title) > 300:
             warnings.append("the title is longer than 300 characters: cut (the whole title is kept with its language).")
         project.title = _cut(data.title, 300)
@@ -331,7 +331,7 @@ class _Writer:
         """The public money rows follow the file: rows it no longer has go, rows it adds come; internal rows stay."""
         for item in data.money:
             if item.currency not in self.currencies:
-                raise ReaderError(f"line {item.line}: currency {item.currency!r} is not an ISO 4217 code.")
+                raise ReaderError(f"currency {item.currency!r} is not an ISO 4217 code.", line=item.line)
         for model, kind in ((Budget, "budget"), (PlannedDisbursement, "planned"), (Transaction, "transaction")):
             wanted = Counter(_key(item) for item in data.money if item.kind == kind)
             rows = model.objects.filter(project=project, is_internal=False)

@@ -30,9 +30,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 class ReaderError(ValueError):
     """Input we refuse: the message names the element and its line."""
 
-    def __init__(self, message: str, element=None):
-        self.line = getattr(element, "sourceline", None)
-        where = f"<{element.tag}> line {self.line}: " if element is not None else ""
+    def __init__(self, message: str, element=None, *, line: int | None = None):
+        self.line = getattr(element, "sourceline", None) or line
+        where = f"<{element.tag}> line {self.line}: " if element is not None else f"line {line}: " if line else ""
         super().__init__(where + message)
 
 
