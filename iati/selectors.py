@@ -28,3 +28,15 @@ def related_projects(project: Project) -> dict[str, list[Project]]:
 def text_in(texts: dict[str, str], language: str, default: str) -> str:
     """The text in `language` (its base, "es" for "es-ar"), else `default`: what a page shows its viewer."""
     return texts.get(language) or texts.get((language or "").split("-")[0]) or default
+
+
+def project_texts(project: Project, language: str) -> dict[str, str]:
+    """`project_title` and `project_summary` in the viewer's language where an IATI import gave one, else the project's own.
+
+    Reads `project.iati_activity` (select it with the project: no query of its own).
+    """
+    activity = getattr(project, "iati_activity", None)
+    if activity is None:
+        return {"project_title": project.title, "project_summary": project.summary}
+    return {"project_title": text_in(activity.titles, language, project.title),
+            "project_summary": text_in(activity.descriptions, language, project.summary)}

@@ -288,3 +288,16 @@ def test_related_activities_are_stored_by_identifier(tmp_path):
     body = '<related-activity ref="XX-1-PARENT" type="1"/>'
     iati_import([write(tmp_path, document(activity("XX-1-CHILD", body=body)))])
     assert list(RelatedActivity.objects.values_list("ref", "relation")) == [("XX-1-PARENT", 1)]
+
+
+@pytest.mark.django_db
+def test_pages_show_the_title_in_the_viewers_language(tmp_path, client):
+    iati_import([write(tmp_path, document(activity("XX-1-A", title="An activity")))])
+    project = Project.objects.get(iati_identifier="XX-1-A")
+    Project.objects.filter(pk=project.pk).update(is_published=True)
+    page = client.get(f"/projects/{project.slug}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<h1>Une activité</h1>" in page
+    assert "<h1>An activity</h1>" in client.get(f"/projects/{project.slug}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    api = client.get(f"/api/v1/projects/{project.pk}/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert api["title"] == "Une activité" and api["summary"] == "What it does."
+    assert client.get(f"/api/v1/projects/{project.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "An activity"
