@@ -32,11 +32,11 @@ def generate(path: Path, megabytes: float, seed: int = 16) -> int:
         while out.tell() < megabytes * 1_000_000:
             n += 1
             year = 2015 + n % 10
-            lines = [f'<iati-activity xml:lang="en" default-currency="USD" last-updated-datetime="2025-01-01T00:00:00">',
+            lines = ['<iati-activity xml:lang="en" default-currency="USD" last-updated-datetime="2025-01-01T00:00:00">',
                      f"<iati-identifier>XX-BENCH-{n:06d}</iati-identifier>",
                      '<reporting-org ref="XX-BENCH" type="10"><narrative>Benchmark publisher</narrative></reporting-org>',
-                     f"<title><narrative>Benchmark activity {n}</narrative>"
-                     f'<narrative xml:lang="fr">Activité de référence {n}</narrative></title>',
+                     (f"<title><narrative>Benchmark activity {n}</narrative>"
+                      f'<narrative xml:lang="fr">Activité de référence {n}</narrative></title>'),
                      f"<description><narrative>Generated activity {n} for the import benchmark.</narrative></description>",
                      f'<participating-org role="1" ref="XX-DONOR-{n % 40}" type="10"><narrative>Donor {n % 40}</narrative></participating-org>',
                      f'<participating-org role="4" ref="XX-NGO-{n % 300}" type="22"><narrative>Partner {n % 300}</narrative></participating-org>',

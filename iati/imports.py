@@ -28,8 +28,20 @@ from finance.currencies import currency_codes
 from finance.models import Budget, PlannedDisbursement, Transaction
 from iati.data import ActivityData, MoneyData, OrganisationData
 from iati.models import ImportedActivity, RelatedActivity
-from iati.reader import ReaderError, iter_activities, read_activities, read_results, scan
-from projects.models import OrganisationRole, Project, ProjectPartner, Scope, StatusOverride
+from iati.reader import (
+    ReaderError,
+    iter_activities,
+    read_activities,
+    read_results,
+    scan,
+)
+from projects.models import (
+    OrganisationRole,
+    Project,
+    ProjectPartner,
+    Scope,
+    StatusOverride,
+)
 from projects.services import project_update
 from regions.models import Corridor, Country, Region
 from results.imports import results_import

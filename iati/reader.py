@@ -17,7 +17,14 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from finance.models import BudgetStatus, BudgetType, TransactionType
-from iati.data import ActivityData, DocumentData, MoneyData, OrganisationData, PolicyMarkerData, SectorData
+from iati.data import (
+    ActivityData,
+    DocumentData,
+    MoneyData,
+    OrganisationData,
+    PolicyMarkerData,
+    SectorData,
+)
 from projects.models import ActivityStatus, OrganisationRole
 from results.imports import FigureData, IndicatorData, PeriodData, ResultData
 from results.models import IndicatorVocabulary, Measure, ResultType
@@ -361,7 +368,7 @@ def _last_updated(element, warnings: list[str]) -> datetime.datetime | None:
     if not raw:
         return None
     try:
-        moment = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        moment = datetime.datetime.fromisoformat(raw)
     except ValueError:
         warnings.append(f"last-updated-datetime={raw!r} is not a date and time; ignored.")
         return None

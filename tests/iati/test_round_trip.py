@@ -31,7 +31,8 @@ def comparable(activity) -> bytes:
     anchor = organisations[0].getprevious()
     for element in organisations:
         activity.remove(element)
-    for element in reversed(sorted(organisations, key=lambda e: (e.get("role"), e.get("ref") or "", e.findtext("narrative")))):
+    for element in sorted(organisations, key=lambda e: (e.get("role"), e.get("ref") or "", e.findtext("narrative")),
+                          reverse=True):
         anchor.addnext(element)
     return etree.tostring(activity, method="c14n")
 
