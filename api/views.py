@@ -29,6 +29,7 @@ from deadlines.selectors import deadlines_api_list
 from finance.currencies import currency_codes, normalise_currency
 from finance.selectors import money_by, money_by_stats_group, money_lists, money_of
 from iati import writer as iati_writer
+from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from projects.selectors import (
@@ -158,10 +159,19 @@ class ProjectDetailView(StrictApiMixin, generics.RetrieveAPIView):
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return with_api_lists(project_visible(user=self.request.user), user=self.request.user)
+        projects = with_api_lists(project_visible(user=self.request.user), user=self.request.user)
+        return projects.select_related("iati_activity")  # its title and summary in other languages (iati.selectors)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=project_pk(self.kwargs["pk"]))
+
+    def retrieve(self, request, *args, **kwargs):
+        """The title and summary in the caller's language (Accept-Language) where an IATI import gave one."""
+        project = self.get_object()
+        data = self.get_serializer(project).data
+        texts = project_texts(project, request.LANGUAGE_CODE)
+        data["title"], data["summary"] = texts["project_title"], texts["project_summary"]
+        return Response(data)
 
 
 class XMLViewMixin:

@@ -306,7 +306,7 @@ def project_for_user(*, user, key: str) -> Project | None:
     return (
         project_visible(user=user)
         .filter(lookup)
-        .select_related("region", "responsible_officer")
+        .select_related("region", "responsible_officer", "iati_activity")
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.select_related("region").order_by("name")),
             Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),

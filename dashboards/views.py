@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from dashboards import selectors
 from deadlines.selectors import deadlines_readable_by
+from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
 from projects.selectors import sees_all_projects
 from results.selectors import for_page as results_for_page
@@ -118,6 +119,7 @@ def project_detail(request, key):
         "dashboards/project_detail.html",
         {
             "project": project,
+            **project_texts(project, request.LANGUAGE_CODE),
             "status": project.status_on(today),
             "today": today,
             "deadlines": deadlines_readable_by(user=request.user, project=project),

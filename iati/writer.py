@@ -31,7 +31,8 @@ ACTIVITY_SCOPE = {Scope.GLOBAL: "1", Scope.REGIONAL: "2", Scope.MULTI_COUNTRY: "
 
 
 def activity_identifier(project: ProjectRow) -> str:
-    return f"{settings.IATI_REPORTING_ORG_REF}-{project.slug}"
+    """The project's own IATI identifier; one not yet given one is ours: <reporting org>-<slug>."""
+    return getattr(project, "iati_identifier", "") or f"{settings.IATI_REPORTING_ORG_REF}-{project.slug}"
 
 
 def _narrative(parent, tag, text, **attrs):

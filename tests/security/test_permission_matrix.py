@@ -733,6 +733,8 @@ def _staff_admin_status(c: Caller, route: str, model) -> int:
     model_admin = admin.site._registry[model]
     instance = _admin_instance(c, model)
     tail = route.removeprefix(f"admin/{model._meta.app_label}/{model._meta.model_name}/")
+    if tail == "import/" and model._meta.app_label == "iati":  # the IATI import (iati.views): who may add projects
+        return 200 if request.user.has_perm("projects.add_project") else 403
     if tail == "import/":  # the transactions CSV import (finance.views): its own permission, not the model's
         return 200 if request.user.has_perm("finance.import_transactions") else 403
     if tail == "":
