@@ -17,6 +17,8 @@ from django.contrib.staticfiles import finders
 TOPOJSON = "vendor/countries-110m.json"
 # Map units across the whole width; paths are drawn in integer steps of these.
 WIDTH = 1000
+# The radius of a small country's dot, in map units (templates/dashboards/_map.html draws it).
+DOT = 5
 # Antarctica is left out: no project works there, and it would take a fifth of the height.
 LEFT_OUT = {"010"}
 # Countries too small for the 1:110m outlines, drawn as a dot: the centre of each one's largest
@@ -62,6 +64,7 @@ class WorldMap:
     shapes: dict[str, str]
     dots: dict[str, tuple[int, int]]
     unnamed: tuple[str, ...]  # outlines with no ISO 3166 code (Kosovo, N. Cyprus, Somaliland): drawn, never linked
+    dot_radius: int = DOT
 
 
 def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -131,10 +134,13 @@ def world_map() -> WorldMap:
             unnamed.append(path)
         else:
             shapes[country.alpha_2] = path
-    dots = {code: place(lon, lat) for code, (lon, lat) in SMALL.items()}
-    return WorldMap(
-        width=WIDTH, height=round((max_y - min_y) * scale) + 4, shapes=shapes, dots=dots, unnamed=tuple(unnamed)
-    )
+    height = round((max_y - min_y) * scale) + 4
+    # A dot near the edge (Tuvalu, by the antimeridian) is kept whole inside the drawing.
+    dots = {
+        code: (min(max(x, DOT), WIDTH - DOT), min(max(y, DOT), height - DOT))
+        for code, (x, y) in ((code, place(lon, lat)) for code, (lon, lat) in SMALL.items())
+    }
+    return WorldMap(width=WIDTH, height=height, shapes=shapes, dots=dots, unnamed=tuple(unnamed))
 
 
 def _polygons(geometry: dict) -> list:
