@@ -90,6 +90,45 @@ def _ring(arcs, indexes: list[int]) -> list[tuple[float, float]]:
     return points
 
 
+def _clip(ring: list[tuple[float, float]], edge: float, side: int) -> list[tuple[float, float]]:
+    """Sutherland–Hodgman: the part of `ring` on one `side` (+1 east, -1 west) of the meridian `edge`."""
+
+    def keep(lon):
+        return (lon - edge) * side >= 0
+
+    out = []
+    for i, current in enumerate(ring):
+        previous = ring[i - 1]
+        if keep(current[0]) != keep(previous[0]):
+            t = (edge - previous[0]) / (current[0] - previous[0])
+            out.append((edge, previous[1] + t * (current[1] - previous[1])))
+        if keep(current[0]):
+            out.append(current)
+    return out
+
+
+def _split_at_antimeridian(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring that crosses ±180° (Fiji, Chukotka) as the pieces on each side, so no edge runs across the map.
+
+    The ring is unwrapped to run on continuously (170° … 190°), then cut at 180°; the piece beyond
+    is moved back by 360°.
+    """
+    if all(abs(b[0] - a[0]) <= 180 for a, b in zip(ring, ring[1:], strict=False)):
+        return [ring]
+    unwrapped = [ring[0]]
+    for lon, lat in ring[1:]:
+        previous = unwrapped[-1][0]
+        lon += 360 * round((previous - lon) / 360)
+        unwrapped.append((lon, lat))
+    if max(lon for lon, _ in unwrapped) > 180:
+        inside, beyond = _clip(unwrapped, 180.0, -1), _clip(unwrapped, 180.0, 1)
+        beyond = [(lon - 360, lat) for lon, lat in beyond]
+    else:
+        inside, beyond = _clip(unwrapped, -180.0, 1), _clip(unwrapped, -180.0, -1)
+        beyond = [(lon + 360, lat) for lon, lat in beyond]
+    return [piece for piece in (inside, beyond) if len(piece) > 2]
+
+
 def _path(rings, place) -> str:
     """SVG path data: each ring as a move, then relative integer steps (repeated points dropped)."""
     parts = []
@@ -128,7 +167,8 @@ def world_map() -> WorldMap:
 
     shapes, unnamed = {}, []
     for geometry in geometries:
-        path = _path([_ring(arcs, ring) for polygon in _polygons(geometry) for ring in polygon], place)
+        rings = [_ring(arcs, ring) for polygon in _polygons(geometry) for ring in polygon]
+        path = _path([piece for ring in rings for piece in _split_at_antimeridian(ring)], place)
         country = pycountry.countries.get(numeric=geometry.get("id", "")) if geometry.get("id") else None
         if country is None:
             unnamed.append(path)

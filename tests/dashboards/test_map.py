@@ -41,6 +41,11 @@ def test_projection_and_geometry_are_sane():
     assert {"NP", "AE", "ET", "FR", "GL"} <= set(world.shapes) and "AQ" not in world.shapes
     assert {"BH", "WS", "KI", "TV", "SG"} <= set(world.dots)  # too small for 1:110m: drawn as dots
     assert all(0 <= x <= world.width and 0 <= y <= world.height for x, y in world.dots.values())
+    # No edge runs across the map: Fiji's and Russia's rings are cut at the antimeridian.
+    for code, path in world.shapes.items():
+        for ring in re.findall(r"l([-\d ]+)z", path):
+            steps = [int(n) for n in re.findall(r"-?\d+", ring)]
+            assert max(abs(dx) for dx in steps[::2]) < world.width / 4, code
     # Nepal lies east and north of Ethiopia on the drawing (y grows downwards).
     nepal, ethiopia = (re.match(r"M(\d+) (\d+)", world.shapes[code]).groups() for code in ("NP", "ET"))
     assert int(nepal[0]) > int(ethiopia[0]) and int(nepal[1]) < int(ethiopia[1])
