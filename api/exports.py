@@ -101,7 +101,7 @@ def projects_xlsx_file(projects: Iterable[ProjectRow], *, money: Mapping[int, Pr
     no shared-string table), so memory stays flat whatever the number of projects; the
     file is unlinked when closed (the response closes it once sent).
     """
-    file = tempfile.TemporaryFile(suffix=".xlsx")
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (returned open: the response closes it)
     workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet("Projects")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -7,6 +7,7 @@ our `Country` rows are, so a page only picks a class per country: no JavaScript,
 tile server, nothing fetched.
 """
 import functools
+import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ def _split_at_antimeridian(ring: list[tuple[float, float]]) -> list[list[tuple[f
     The ring is unwrapped to run on continuously (170° … 190°), then cut at 180°; the piece beyond
     is moved back by 360°.
     """
-    if all(abs(b[0] - a[0]) <= 180 for a, b in zip(ring, ring[1:], strict=False)):
+    if all(abs(b[0] - a[0]) <= 180 for a, b in itertools.pairwise(ring)):
         return [ring]
     unwrapped = [ring[0]]
     for lon, lat in ring[1:]:

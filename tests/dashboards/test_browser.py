@@ -337,6 +337,7 @@ def test_the_map_at_phone_width_fits_and_its_table_opens(page):
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.get_by_text("The map as a table").click()
     expect(page.locator('[data-map-table] tr[data-country-row="NP"]')).to_be_visible()
+    page.locator("[data-map]").screenshot(path=str(SCREENSHOTS / "map-phone.png"))
     screenshot(page, "dashboard-map-phone")
 
 

@@ -1,4 +1,5 @@
 """The map of projects by country, and the charts whose bars link to the filtered page (issue 17)."""
+import itertools
 import re
 from decimal import Decimal
 from html import unescape
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 COUNTRY_LINK = re.compile(r'<a href="([^"]+)" data-country="([A-Z]{2})" data-count="(\d+)"><title>([^<]*)</title>')
 TABLE_ROW = re.compile(
     r'<tr data-country-row="([A-Z]{2})">\s*<th scope="row"><a href="([^"]+)">([^<]+)</a>.*?<td class="num" data-count>(\d+)</td>',
-    re.S,
+    re.DOTALL,
 )
 
 
@@ -55,7 +56,7 @@ def test_count_classes_cover_one_to_the_largest_without_gaps():
     for top in (1, 2, 3, 5, 21, 1000):
         classes = count_classes(top)
         assert classes[0][0] == 1 and classes[-1][1] == top
-        assert all(b[0] == a[1] + 1 for a, b in zip(classes, classes[1:], strict=False))
+        assert all(b[0] == a[1] + 1 for a, b in itertools.pairwise(classes))
         assert len(classes) <= 4
     assert count_classes(0) == []
 
