@@ -29,6 +29,7 @@ from finance.selectors import (
     ProjectMoney,
     budgets_visible,
     donor_contributions,
+    money_by,
     money_of,
     project_money,
     spending_per_year,
@@ -85,6 +86,7 @@ class Bar:
     label: str
     title: str
     value: int
+    href: str = ""  # where clicking the bar goes: the page with this bar's filter applied
 
 
 def projects_by_region(projects: QuerySet[Project]) -> list[Bar]:
@@ -110,6 +112,39 @@ def projects_by_donor(projects: QuerySet[Project]) -> list[Bar]:
         .order_by("-n", "donor__acronym")
     )
     return [Bar(r["donor__acronym"], r["donor__acronym"], r["donor__name"], r["n"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    """Projects in one country (`code` None: the projects that name no country)."""
+
+    code: str | None
+    name: str
+    n: int
+
+
+def projects_by_country(projects: QuerySet[Project]) -> list[CountryCount]:
+    """Projects per country, most first, and (code None) how many name no country (one query).
+
+    The LEFT JOIN to the countries gives a project without any its own group, so the
+    global and regional projects are counted in the same GROUP BY.
+    """
+    rows = (
+        Project.objects.filter(pk__in=_ids(projects))
+        .values("countries__code", "countries__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "countries__name")
+    )
+    return [CountryCount(r["countries__code"], r["countries__name"] or "", r["n"]) for r in rows]
+
+
+def money_by_country(projects: QuerySet[Project], *, user, currency: str) -> dict[str, ProjectMoney]:
+    """The money `user` may see of the projects, per country code (two queries).
+
+    A project in several countries counts whole in each, as in the project counts.
+    """
+    found = money_by(projects, user=user, by="countries__code", currency=currency)
+    return {code: money for code, money in found.items() if code is not None}
 
 
 def active_per_year(projects: QuerySet[Project]) -> list[Bar]:

@@ -3,6 +3,8 @@
 Every page works as plain links and GET forms; when htmx asks (HX-Request),
 the dashboard answers with the results fragment only.
 """
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dashboards import selectors
+from dashboards.geo import Choropleth, choropleth
 from deadlines.selectors import deadlines_readable_by
 from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
@@ -64,6 +67,39 @@ def _currency(request) -> dict:
     }
 
 
+def _filter_href(query: QueryDict, base: str = "", **values: str) -> str:
+    """The address of the page with `values` as its filters (replacing those it had) and the others kept."""
+    params = query.copy()
+    params.pop("page", None)
+    for name, value in values.items():
+        params.setlist(name, [value])
+    return f"{base}?{params.urlencode()}"
+
+
+def _linked_bars(request, query: QueryDict, context: dict, *, fixed_donor: str) -> None:
+    """Give each chart bar the address that applies its filter: clicked in the chart or followed in its table."""
+    context["by_region"] = [replace(b, href=_filter_href(query, region=b.key or "global")) for b in context["by_region"]]
+    donor_bars = []
+    for bar in context["by_donor"]:
+        if fixed_donor:  # a donor page: another donor's bar goes to that donor's page, with the same filters
+            href = _filter_href(query, reverse("dashboards:donor", args=[bar.key]))
+        else:
+            href = _filter_href(query, donor=bar.key)
+        donor_bars.append(replace(bar, href=href))
+    context["by_donor"] = donor_bars
+    context["per_year"] = [replace(b, href=_filter_href(query, year_from=b.key, year_to=b.key)) for b in context["per_year"]]
+
+
+def _country_map(request, projects, query: QueryDict, money) -> Choropleth:
+    """Projects (and, when the page shows money, budget and disbursed) per country, as a map and its table."""
+    by_money = None
+    if money.any:
+        by_money = selectors.money_by_country(projects, user=request.user, currency=money.currency)
+    return choropleth(
+        selectors.projects_by_country(projects), href=lambda code: _filter_href(query, country=code), money=by_money
+    )
+
+
 def _dashboard_context(request, *, fixed_donor=""):
     today = timezone.localdate()
     params = filter_params(request.GET)
@@ -80,7 +116,9 @@ def _dashboard_context(request, *, fixed_donor=""):
     csv_query["format"] = "csv"
     if money["currency"] != settings.PORTFOLIO_CURRENCY:  # the CSV's money columns in the page's currency
         csv_query["currency"] = money["currency"]
-    return {
+    xlsx_query = csv_query.copy()
+    xlsx_query["format"] = "xlsx"
+    context = {
         "today": today,
         "errors": selectors.filter_error_labels(filter_errors),
         "error_fields": set(filter_errors),
@@ -96,7 +134,11 @@ def _dashboard_context(request, *, fixed_donor=""):
         "ordering": params.get("ordering", ""),
         "query": query.urlencode(),
         "csv_query": csv_query.urlencode(),
+        "xlsx_query": xlsx_query.urlencode(),
     }
+    _linked_bars(request, query, context, fixed_donor=fixed_donor)
+    context["country_map"] = _country_map(request, projects, query, context["money"])
+    return context
 
 
 @require_GET

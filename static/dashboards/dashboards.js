@@ -1,5 +1,6 @@
 /* Progressive enhancement of the dashboards: every page works without this file.
  * - draws the server-rendered bar tables as Chart.js charts (the table stays for screen readers);
+ *   a bar whose row has a link (data-href) opens it when clicked;
  * - htmx (hx-* attributes in the templates) swaps #results when filters change;
  * - keeps the filter panel showing the filters in the address (Back and Forward included);
  * - submits the language switcher on change. */
@@ -17,7 +18,7 @@
     var rows = table.querySelectorAll("tbody tr");
     return Array.prototype.map.call(rows, function (row) {
       var values = (row.dataset.values || row.dataset.value || "0").split(" ").map(Number);
-      return { label: row.dataset.label, title: row.dataset.title, values: values };
+      return { label: row.dataset.label, title: row.dataset.title, values: values, href: row.dataset.href };
     });
   }
 
@@ -63,6 +64,16 @@
         maintainAspectRatio: false,
         animation: false,
         locale: lang,
+        // A click on a bar (or its row) opens the page filtered by it, as the link in the table does.
+        interaction: { mode: "index", axis: vertical ? "x" : "y", intersect: false },
+        onClick: function (event, elements) {
+          var bar = elements.length ? bars[elements[0].index] : null;
+          if (bar && bar.href) window.location.assign(bar.href);
+        },
+        onHover: function (event, elements) {
+          var linked = elements.length && bars[elements[0].index].href;
+          event.native.target.style.cursor = linked ? "pointer" : "";
+        },
         plugins: {
           legend: { display: series.length > 1, labels: { color: TEXT, boxWidth: 12 } },
           tooltip: {
