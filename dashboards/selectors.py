@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import dateformat, formats
 from django.utils.translation import get_language, gettext
 
+from classifications.selectors import sector_choices
 from deadlines.models import Deadline
 from donors.models import Donor, Partner
 from finance.currencies import currency_codes, normalise_currency
@@ -320,11 +321,13 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
     """Options of the filter panel: only values that occur among the projects `user` may see.
 
     Values are the ones the shared FilterSet accepts (region code, country
-    alpha-2, donor acronym, partner id, corridor code, status code). Six queries.
+    alpha-2, donor acronym, partner id, corridor code, sector code, status code). Six queries.
     """
     ids = project_visible(user=user).order_by().values("pk")
-    regions = [(r.code, r.name) for r in Region.objects.filter(projects__in=ids).distinct().order_by("name")]
-    if Project.objects.filter(pk__in=ids, region__isnull=True).exists():
+    # One query for the regions and whether any project is global (region NULL: sorted last, then shown as "Global").
+    used = Project.objects.filter(pk__in=ids).order_by().values_list("region__code", "region__name").distinct()
+    regions = sorted(((code, name) for code, name in used if code is not None), key=lambda region: region[1])
+    if any(code is None for code, _name in used):
         regions.append(("global", gettext("Global")))
     return {
         "regions": regions,
@@ -340,6 +343,7 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
             (c.code, f"{c.code} · {c.origin.name} → {c.destination.name}")
             for c in Corridor.objects.filter(projects__in=ids).distinct().order_by("origin__name", "destination__name")
         ],
+        "sectors": sector_choices(Project.objects.filter(pk__in=ids)),
         "statuses": [(str(s.value), s.label) for s in ActivityStatus],
     }
 

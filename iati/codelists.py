@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import get_language, gettext
 from lxml import etree
 
 FOLDER = Path(__file__).resolve().parent / "codelists"
@@ -51,6 +52,15 @@ class Codelist:
         """`code` and its name, e.g. "15190 Facilitation of orderly ... migration"; the code alone if unknown."""
         item = self.codes.get(str(code))
         return f"{code} {item.name(language)}" if item else str(code)
+
+    def translated(self, code, language: str | None = None) -> str:
+        """A code's name in `language` (default: the active one): the codelist's own translation, else the
+        catalogues' (locale/, for the names the product uses), else English; the code itself if unknown."""
+        item = self.codes.get(str(code))
+        if item is None:
+            return str(code)
+        own = item.names.get((language or get_language() or "en")[:2].lower())
+        return own or gettext(item.names["en"])
 
     def choices(self, language: str = "en", *, keep=()) -> list[tuple[str, str]]:
         """(code, "code name") of the active codes, and of the withdrawn ones in `keep` (a row's current code)."""
