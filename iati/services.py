@@ -34,13 +34,14 @@ def _fetch(url: str) -> bytes | None:
         raise
 
 
-def codelists_refresh(*, names: list[str] | None = None, fetch: Callable[[str], bytes | None] = _fetch,
-                      folder: Path = codelists.FOLDER) -> dict[str, str]:
+def codelists_refresh(*, names: list[str] | None = None, fetch: Callable[[str], bytes | None] | None = None,
+                      folder: Path | None = None) -> dict[str, str]:
     """Download the kept codelists (`names`, default: those in MANIFEST.json) again; {name: url} of each.
 
     All or nothing: every file is fetched and checked (an IATI codelist of that name) into a
     temporary folder first, and only then are the kept files and the manifest replaced.
     """
+    fetch, folder = fetch or _fetch, folder or codelists.FOLDER
     manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
     names = names or sorted(manifest["codelists"])
     fetched = {}
