@@ -11,12 +11,12 @@ POLICY_MARKER_RE = re.compile(r"[0-9]{1,2}")
 
 
 def _sector_condition(code: str) -> Q:
+    if "." in code:
+        return Q(vocabulary=SectorVocabulary.SDG_TARGET, code=code)
     if len(code) == 5:
         return Q(vocabulary=SectorVocabulary.DAC, code=code)
     if len(code) == 3:  # a DAC category and the 5-digit codes under it
         return Q(vocabulary=SectorVocabulary.DAC_3, code=code) | Q(vocabulary=SectorVocabulary.DAC, code__startswith=code)
-    if "." in code:
-        return Q(vocabulary=SectorVocabulary.SDG_TARGET, code=code)
     return Q(vocabulary=SectorVocabulary.SDG_GOAL, code=code) | Q(vocabulary=SectorVocabulary.SDG_TARGET,
                                                                   code__startswith=f"{code}.")
 

@@ -26,7 +26,7 @@ def sector_errors(sectors: list[tuple[str, str, Decimal]]) -> list[str]:
     for vocabulary, _code, percentage in sectors:
         totals[vocabulary] = totals.get(vocabulary, Decimal(0)) + percentage
     return [
-        f"The sectors of vocabulary {vocabulary} ({SectorVocabulary(vocabulary).label}) add up to {total:g}%, not 100%."
+        f"The sectors of vocabulary {vocabulary} ({SectorVocabulary(vocabulary).label}) add up to {total.normalize():f}%, not 100%."
         for vocabulary, total in sorted(totals.items()) if abs(total - HUNDRED) > ROUNDING_SLACK
     ]
 

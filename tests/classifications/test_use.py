@@ -9,6 +9,7 @@ from classifications.models import ProjectPolicyMarker, ProjectSector
 from classifications.selectors import CLASSIFICATION_LISTS
 from classifications.services import project_classifications_set
 from finance.models import Budget
+from finance.selectors import money_lists
 from iati.writer import activities_document
 from projects.models import Project
 from projects.selectors import project_rows, project_visible
@@ -132,7 +133,7 @@ def iati_schema():
 
 
 def activity(slug):
-    rows = project_rows(project_visible(user=None).filter(slug=slug), extra=CLASSIFICATION_LISTS)
+    rows = project_rows(project_visible(user=None).filter(slug=slug), extra={**money_lists(None), **CLASSIFICATION_LISTS})
     return etree.fromstring(activities_document(rows)).find("iati-activity")
 
 
@@ -146,8 +147,10 @@ def test_the_xml_writes_each_sector_and_marker_in_the_schemas_order(classified, 
         {"code": "151", "vocabulary": "2", "percentage": "100"}, {"code": "8.8", "vocabulary": "8", "percentage": "100"}]
     assert [m.attrib for m in element.findall("policy-marker")] == [{"code": "1", "vocabulary": "1", "significance": "0"}]
     tags = [child.tag for child in element]
-    assert tags.index("sector") < tags.index("tag") < tags.index("policy-marker") < tags.index("budget")
+    assert tags.index("activity-scope") < tags.index("sector") < tags.index("policy-marker") < tags.index("budget")
     capsa = activity("capsa")
+    tags = [child.tag for child in capsa]
+    assert tags.index("sector") < tags.index("tag") < tags.index("policy-marker")
     iati_schema.assertValid(capsa.getparent())
     assert [(s.get("code"), s.get("percentage")) for s in capsa.findall("sector")] == [("15190", "50"), ("16020", "50")]
 
