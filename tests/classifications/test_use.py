@@ -148,9 +148,11 @@ def test_the_xml_writes_each_sector_and_marker_in_the_schemas_order(classified, 
     assert [m.attrib for m in element.findall("policy-marker")] == [{"code": "1", "vocabulary": "1", "significance": "0"}]
     tags = [child.tag for child in element]
     assert tags.index("activity-scope") < tags.index("sector") < tags.index("policy-marker") < tags.index("budget")
-    capsa = activity("capsa")
-    tags = [child.tag for child in capsa]
+    gap = activity("gap-migrant-domestic-workers")  # with corridor tags
+    tags = [child.tag for child in gap]
     assert tags.index("sector") < tags.index("tag") < tags.index("policy-marker")
+    iati_schema.assertValid(gap.getparent())
+    capsa = activity("capsa")
     iati_schema.assertValid(capsa.getparent())
     assert [(s.get("code"), s.get("percentage")) for s in capsa.findall("sector")] == [("15190", "50"), ("16020", "50")]
 
