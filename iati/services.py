@@ -26,7 +26,7 @@ class RefreshError(Exception):
 def _fetch(url: str) -> bytes | None:
     """The bytes at `url`, or None when it is not there (404)."""
     try:
-        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 (fixed https URLs)
+        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:
             return response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as error:
         if error.code == 404:
