@@ -23,6 +23,7 @@ from api.serializers import (
     ProjectStatsSerializer,
     money_json,
 )
+from classifications.selectors import CLASSIFICATION_LISTS
 from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
@@ -64,7 +65,12 @@ class ProjectSchemaFilterBackend(DjangoFilterBackend):
 def with_api_lists(projects, *, user):
     """What the serializer reads, the money `user` may see included: one query for a page or a project,
     whatever the page size."""
-    return with_lists(projects.select_related("region"), money_lists(user))
+    return with_lists(projects.select_related("region"), api_lists(user))
+
+
+def api_lists(user) -> dict:
+    """The JSON lists other apps add to a project's row: the money `user` may see, its sectors and markers."""
+    return {**money_lists(user), **CLASSIFICATION_LISTS}
 
 
 CURRENCY_PARAM = "currency"
@@ -192,7 +198,7 @@ class XMLViewMixin:
 
     def xml_rows(self, projects):
         """The rows of `projects` with the budgets and transactions the caller may see: one query, streamed."""
-        return project_rows(projects, extra=money_lists(self.request.user))
+        return project_rows(projects, extra=api_lists(self.request.user))
 
     def xml_response(self, rows, filename):
         response = StreamingHttpResponse(

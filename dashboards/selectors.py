@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import dateformat, formats
 from django.utils.translation import get_language, gettext, gettext_lazy
 
-from dashboards.names import corridor_name, country_name, region_name
+from classifications.selectors import sector_choices
+from dashboards.names import corridor_name, country_name
 from deadlines.models import Deadline
 from donors.models import Donor, Partner
 from finance.currencies import currency_codes, normalise_currency
@@ -38,7 +39,7 @@ from finance.selectors import (
 from projects.filters import GLOBAL
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner
 from projects.selectors import donors_visible, project_list, project_visible
-from regions.models import Corridor, Country, Region
+from regions.models import Corridor, Country
 
 # Bars drawn on the timeline at most; beyond that the page says how many are left out.
 TIMELINE_LIMIT = 200
@@ -365,15 +366,16 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
     """Options of the filter panel: only values that occur among the projects `user` may see.
 
     Values are the ones the shared FilterSet accepts (region code, country
-    alpha-2, donor acronym, partner id, corridor code, status code); labels are in
+    alpha-2, donor acronym, partner id, corridor code, sector code, status code); labels are in
     the viewer's language, and places are sorted by their translated name. Six queries.
     """
     ids = project_visible(user=user).order_by().values("pk")
+    # One query for the regions and whether any project is global (region NULL: shown as "Global", last).
+    used = Project.objects.filter(pk__in=ids).order_by().values_list("region__code", "region__name").distinct()
     regions = sorted(
-        ((r.code, region_name(r)) for r in Region.objects.filter(projects__in=ids).distinct()),
-        key=lambda choice: choice[1].casefold(),
+        ((code, gettext(name)) for code, name in used if code is not None), key=lambda choice: choice[1].casefold()
     )
-    if Project.objects.filter(pk__in=ids, region__isnull=True).exists():
+    if any(code is None for code, _name in used):
         regions.append((GLOBAL, gettext("Global")))
     corridors = Corridor.objects.filter(projects__in=ids).distinct()
     return {
@@ -392,6 +394,7 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
         "corridors": sorted(
             ((c.code, f"{c.code} · {corridor_name(c)}") for c in corridors), key=lambda choice: choice[1].casefold()
         ),
+        "sectors": sector_choices(Project.objects.filter(pk__in=ids)),
         "statuses": [(str(s.value), s.label) for s in ActivityStatus],
     }
 

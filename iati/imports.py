@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from classifications.services import project_classifications_set
 from donors.models import Donor, OrganisationKind, Partner
 from finance.currencies import currency_codes
 from finance.models import Budget, PlannedDisbursement, Transaction
@@ -222,7 +223,7 @@ class _Writer:
         RelatedActivity.objects.filter(project=project).delete()
         RelatedActivity.objects.bulk_create(
             [RelatedActivity(project=project, ref=ref, relation=kind) for ref, kind in dict.fromkeys(data.related)])
-        sectors_and_markers_write(project=project, data=data)
+        sectors_and_markers_write(project=project, data=data, warnings=warnings)
         ImportedActivity.objects.update_or_create(project=project, defaults={
             "last_updated": data.last_updated, "digest": data.digest, "titles": data.titles,
             "descriptions": data.descriptions, "source": self.source[:255],
@@ -394,13 +395,26 @@ class _Writer:
             have.add(item.url)
 
 
-def sectors_and_markers_write(*, project: Project, data: ActivityData) -> None:
-    """HOOK: write `data.sectors` and `data.policy_markers` as the project's own (ProjectSector, ProjectPolicyMarker).
+def sectors_and_markers_write(*, project: Project, data: ActivityData, warnings: list[str]) -> None:
+    """The file's sectors and policy markers become the project's own (classifications).
 
-    Those models come with the "sectors" branch (issue 16, "Sectors and policy markers become
-    data"); until it is merged the sectors and markers are read (iati.data.SectorData,
-    PolicyMarkerData) and not stored. Replace this body with the write, in this savepoint.
+    Each list is taken whole or not at all: a code outside the 2.03 codelists, a vocabulary we
+    do not keep or shares that do not add up leave that list as it was, with a note naming
+    each problem, and the rest of the activity is imported. An activity without any keeps its own.
     """
+    lists = {
+        "sectors": [(s.vocabulary or "1", s.code, s.percentage) for s in data.sectors],
+        "policy_markers": [(m.vocabulary or "1", m.code, m.significance) for m in data.policy_markers],
+    }
+    for name, given in lists.items():
+        if not given:
+            continue
+        try:
+            with transaction.atomic():
+                project_classifications_set(project, **{name: given})
+        except ValidationError as error:
+            label = name.replace("_", " ")
+            warnings.append(f"{label} not kept: " + " ".join(error.messages))
 
 
 def _cut(text: str, length: int) -> str:
