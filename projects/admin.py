@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from deadlines.admin import DeadlineInline
+from documents.admin import DocumentInline
 from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
@@ -221,7 +222,7 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
     form = ProjectAdminForm
     inlines = [
         ObjectiveInline, FundingInline, ProjectPartnerInline,
-        BudgetInline, TransactionInline, PlannedDisbursementInline, DeadlineInline,
+        BudgetInline, TransactionInline, PlannedDisbursementInline, DeadlineInline, DocumentInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "short_name", "slug", "summary", "is_published", "responsible_officer"]}),
