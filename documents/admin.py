@@ -5,6 +5,7 @@ file is an error on the file field saying why, and nothing is stored.
 """
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html
@@ -32,6 +33,12 @@ class DocumentForm(forms.ModelForm):
             checked = check_upload(upload)
             document_file_set(document=self.instance, upload=upload, checked=checked, user=self.uploaded_by)
         return upload
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.has_error("file") and self.has_error(NON_FIELD_ERRORS, "file_or_link"):
+            # A refused file already says what is wrong; "give a file or a link" would only blur it.
+            del self._errors[NON_FIELD_ERRORS]
 
     def save(self, commit=True):
         if self.instance.pk is None and self.uploaded_by is not None:

@@ -89,7 +89,7 @@ class Document(models.Model):
 
     def clean(self):
         if bool(self.file) == bool(self.url):
-            raise ValidationError(_("Give either a file or a link, not both and not neither."))
+            raise ValidationError(_("Give either a file or a link, not both and not neither."), code="file_or_link")
 
     @property
     def is_link(self) -> bool:
