@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from dashboards import selectors
 from deadlines.selectors import deadlines_readable_by
+from documents.selectors import project_documents
 from projects.filters import ProjectFilterSet
 from projects.selectors import sees_all_projects
 from results.selectors import for_page as results_for_page
@@ -124,6 +125,7 @@ def project_detail(request, key):
             "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
             **money,
             "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
+            "documents": project_documents(project=project, user=request.user),
             **_api_links(project),
         },
     )
