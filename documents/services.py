@@ -57,3 +57,36 @@ def delete_file_of_deleted(sender, instance: Document, **kwargs) -> None:
     """post_delete of Document: the only hook a project's cascade passes through."""
     if instance.file and instance.file.name:
         document_file_delete_on_commit(storage=instance.file.storage, name=instance.file.name)
+
+
+def documents_bucket_ensure(*, wait: float = 0, interval: float = 1) -> str:
+    """Create the documents bucket if the storage is an S3 bucket that does not exist yet; say what was done.
+
+    `wait`: seconds to keep retrying while the object store is still starting (docker-compose
+    starts it beside the web service). The filesystem storage needs nothing.
+    """
+    import time
+
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from documents.storage import documents_storage
+
+    bucket_name = getattr(documents_storage, "bucket_name", None)
+    if bucket_name is None:
+        return "documents are stored on the filesystem: no bucket to create"
+    client = documents_storage.connection.meta.client
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            try:
+                client.head_bucket(Bucket=bucket_name)
+                return f"bucket {bucket_name} exists"
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+                    raise
+            client.create_bucket(Bucket=bucket_name)
+            return f"created bucket {bucket_name}"
+        except EndpointConnectionError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(interval)
