@@ -18,6 +18,27 @@ from portfolio.admin_history import HistoryAdmin
 DOCUMENT_FIELDS = ["title", "category", "language", "document_date", "is_public", "file", "url"]
 
 
+class _Stored:
+    """What the file widget shows as "Currently": the download page, never the storage's own URL."""
+
+    def __init__(self, url: str, label: str):
+        self.url, self.label = url, label
+
+    def __str__(self):
+        return self.label
+
+
+class DocumentFileInput(forms.ClearableFileInput):
+    instance = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.instance is not None and self.instance.pk:
+            label = self.instance.original_name or self.instance.title
+            context["widget"]["value"] = _Stored(reverse("documents:download", args=[self.instance.pk]), label)
+        return context
+
+
 class DocumentForm(forms.ModelForm):
     """A document with its upload checked; `uploaded_by` is set by the admin for the request's officer."""
 
@@ -26,6 +47,12 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = DOCUMENT_FIELDS
+        widgets = {"file": DocumentFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            self.fields["file"].widget.instance = self.instance
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -53,11 +80,15 @@ def _with_user(form_class, user):
     return type(form_class.__name__, (form_class,), {"uploaded_by": user})
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(admin.StackedInline):
+    """Stacked and collapsed like transactions: a row of eight fields does not fit 1366 px, and a
+    refused file's error must be seen beside its field."""
+
     model = Document
     form = DocumentForm
     extra = 0
-    fields = [*DOCUMENT_FIELDS, "stored"]
+    fieldsets = [(None, {"fields": [("title", "category"), ("language", "document_date", "is_public"),
+                                    ("file", "url"), "stored"]})]
     readonly_fields = ["stored"]
     show_change_link = True
     classes = ["collapse"]

@@ -96,3 +96,10 @@ def test_replacing_a_file_deletes_the_old_one_once_saved(documents_storage_kind,
 def test_donor_users_never_reach_the_documents_admin(sdc_client):
     response = sdc_client.get(reverse("admin:documents_document_changelist"))
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_file_widget_links_to_the_checked_download_not_the_storage(documents_storage_kind, project, officer_client):
+    document = add_document(project, title="Brief", upload=upload("brief.pdf", PDF))
+    page = officer_client.get(reverse("admin:documents_document_change", args=[document.pk])).content.decode()
+    assert f'href="/documents/{document.pk}/">brief.pdf</a>' in page
+    assert document.file.name not in page  # neither the stored name nor a storage (or signed S3) URL
