@@ -155,7 +155,6 @@ def _feed_token(url: str) -> str:
 def _world_build() -> World:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from deadlines.models import Deadline
