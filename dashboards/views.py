@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from dashboards import selectors
 from dashboards.geo import Choropleth, choropleth
 from deadlines.selectors import deadlines_readable_by
+from documents.selectors import project_documents
 from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
 from projects.selectors import sees_all_projects
@@ -168,6 +169,7 @@ def project_detail(request, key):
             "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
             **money,
             "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
+            "documents": project_documents(project=project, user=request.user),
             **_api_links(project),
         },
     )
