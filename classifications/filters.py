@@ -35,3 +35,13 @@ def policy_marker_match(codes: list[str]) -> Exists:
     return Exists(ProjectPolicyMarker.objects.filter(
         project_id=OuterRef("pk"), code__in=codes, significance__gte=PolicySignificance.SIGNIFICANT,
     ))
+
+
+def filter_sector(queryset, name, value):
+    """The `sector` filter's method (projects.filters.ProjectFilterSet)."""
+    return queryset.filter(sector_match(value)) if value else queryset
+
+
+def filter_policy_marker(queryset, name, value):
+    """The `policy_marker` filter's method (projects.filters.ProjectFilterSet)."""
+    return queryset.filter(policy_marker_match(value)) if value else queryset
