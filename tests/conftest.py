@@ -29,14 +29,18 @@ def pytest_collection_modifyitems(config, items):
 
     PostgreSQL-only tests are left out on SQLite. The test command's second pass
     (PORTFOLIO_TEST_PASS=second, on SQLite) also leaves out `database_independent`
-    tests: they force their own database or none, so the first pass has run them.
+    tests: they force their own database or none, so the first pass has run them; and
+    `browser` tests: what they check is what Chromium shows and does, which the database
+    engine does not change, while every page's queries run on both engines in the tests
+    that request the pages without a browser (tests/dashboards/test_pages.py, test_queries.py).
     """
     second_pass = os.environ.get("PORTFOLIO_TEST_PASS") == "second"
 
     def wanted(item):
         if not USES_POSTGRES and item.get_closest_marker("postgresql_only") is not None:
             return False
-        return not (second_pass and item.get_closest_marker("database_independent") is not None)
+        once = item.get_closest_marker("database_independent") or item.get_closest_marker("browser")
+        return not (second_pass and once is not None)
 
     kept = [item for item in items if wanted(item)]
     if len(kept) != len(items):
