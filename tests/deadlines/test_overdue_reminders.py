@@ -5,7 +5,12 @@ import pytest
 from django.core import mail
 
 from deadlines.models import Deadline, DeadlineState, Reminder
-from deadlines.services import deadline_close, deadline_reopen, reminder_overdue_offset, reminders_run
+from deadlines.services import (
+    deadline_close,
+    deadline_reopen,
+    reminder_overdue_offset,
+    reminders_run,
+)
 from tests.deadlines.conftest import TODAY, make_project
 
 pytestmark = pytest.mark.django_db

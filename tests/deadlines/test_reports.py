@@ -6,47 +6,27 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from deadlines.models import Deadline, DeadlineKind, DeadlineState, DeadlineStatus, ReportSubmission, SubmissionState
+from deadlines.models import (
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    DeadlineStatus,
+    ReportSubmission,
+    SubmissionState,
+)
 from deadlines.selectors import deadline_steps
-from deadlines.services import deadline_close, deadline_reopen, report_approve, report_return, report_submit
+from deadlines.services import (
+    deadline_close,
+    deadline_reopen,
+    report_approve,
+    report_return,
+    report_submit,
+)
 from documents.models import Document
-from donors.models import Donor
 from projects.models import Project
+from tests.deadlines.conftest import PDF, pdf, stored
 
 pytestmark = pytest.mark.django_db
-
-SDC_ONLY = "bangladesh-migration-policy"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def pdf(name="report.pdf", body=b""):
-    return SimpleUploadedFile(name, PDF + body, content_type="application/pdf")
-
-
-@pytest.fixture
-def storage_dir(settings, tmp_path):
-    """Documents stored in a directory of this test, to see what is (not) left in it."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                      "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
-
-
-def stored(directory) -> list:
-    return [path for path in directory.rglob("*") if path.is_file()]
-
-
-@pytest.fixture
-def report(annex, storage_dir):
-    """A progress report owed to SDC by a published project SDC alone funds, due in 60 days."""
-    return Deadline.objects.create(
-        project=Project.objects.get(slug=SDC_ONLY), donor=Donor.objects.get(acronym="SDC"),
-        kind=DeadlineKind.PROGRESS_REPORT, title="Progress report to SDC (year 1)",
-        due_on=timezone.localdate() + datetime.timedelta(days=60),
-    )
-
 
 # States ------------------------------------------------------------------------------
 
