@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from deadlines.models import (
+    REASON_STATES,
     CalendarFeed,
     Deadline,
     DeadlineState,
@@ -243,10 +244,11 @@ def calendar_ics(*, user) -> bytes:
         event.add("dtstart", deadline.due_on)
         event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
         event.add("summary", f"{deadline.label}: {deadline.project}")
-        event.add("status", "CONFIRMED" if deadline.is_open else "CANCELLED")
+        # Waived and skipped are not delivered; met, submitted and history ones happened or are happening.
+        event.add("status", "CANCELLED" if deadline.state in REASON_STATES else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         if user.is_staff:
             event.add("url", deadline_admin_url(deadline.pk))
-        event.add("description", f"{deadline.get_kind_display()} of {deadline.project.title} ({deadline.get_state_display()}).")
+        event.add("description", f"{deadline.get_kind_display()} of {deadline.project.title} ({deadline.status_label()}).")
         calendar.add_component(event)
     return calendar.to_ical()

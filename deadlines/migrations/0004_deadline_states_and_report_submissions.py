@@ -10,7 +10,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 WAIVED_BEFORE = "Waived before reasons were recorded."
 
 

@@ -11,7 +11,7 @@ from deadlines.models import Deadline, DeadlineKind
 from deadlines.services import deadline_close, report_approve, report_submit
 from donors.models import Donor
 from projects.models import Project
-from tests.deadlines.conftest import pdf, storage_dir  # noqa: F401 (a fixture)
+from tests.deadlines.conftest import documents_in, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def sdc_deadlines(annex, storage_dir, officer):
+def sdc_deadlines(annex, settings, tmp_path, officer):
+    documents_in(settings, tmp_path)
     today = timezone.localdate()
     project = Project.objects.get(slug=SDC_ONLY)
     sdc = Donor.objects.get(acronym="SDC")

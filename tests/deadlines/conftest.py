@@ -136,15 +136,20 @@ def stored(directory) -> list:
     return [path for path in directory.rglob("*") if path.is_file()]
 
 
-@pytest.fixture
-def storage_dir(settings, tmp_path):
-    """Documents stored in a directory of this test, to see what is (not) left in it."""
+def documents_in(settings, directory):
+    """Store documents in `directory` for this test (the storage alias follows a settings change)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                      "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+                      "OPTIONS": {"location": str(directory), "base_url": None}},
     }
-    return tmp_path
+    return directory
+
+
+@pytest.fixture
+def storage_dir(settings, tmp_path):
+    """Documents stored in a directory of this test, to see what is (not) left in it."""
+    return documents_in(settings, tmp_path)
 
 
 @pytest.fixture
