@@ -7,13 +7,13 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 
 from api.pagination import PAGINATION_PARAMS
-from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
+from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer, XLSXRenderer
 
 # DRF's URL_FORMAT_OVERRIDE: ?format=<format> picks one of the formats a view renders. A value
 # that is no format of the API is a bad parameter (400); one of them that the view does not
 # render is not acceptable there (406), as an Accept header it cannot satisfy.
 FORMAT_PARAM = "format"
-API_FORMATS = (ORJSONRenderer.format, CSVRenderer.format, IATIXMLRenderer.format)
+API_FORMATS = (ORJSONRenderer.format, CSVRenderer.format, XLSXRenderer.format, IATIXMLRenderer.format)
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(

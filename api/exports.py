@@ -1,12 +1,20 @@
-"""The CSV export of a project list: one row per project, multi-valued fields joined with "; ".
+"""The CSV and XLSX exports of a project list: one row per project, multi-valued fields joined with "; ".
 
 Rows come from projects.selectors.project_rows(): one query, streamed. The money columns
 come from finance.selectors.money_by(by="id"): two more queries, whatever the number of
 projects, with the money the caller may see, converted to one currency named in the header.
+Both formats write the same `export_values()`: the XLSX has the CSV's columns and rows, with
+numbers and dates as typed cells and text as string cells (which no spreadsheet runs).
 """
 import csv
+import datetime
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import IO
+
+import xlsxwriter
 
 from finance.selectors import ProjectMoney
 from projects.selectors import ProjectRow
@@ -28,10 +36,16 @@ class _Echo:
         return value
 
 
+def one_line(value) -> str:
+    """A value as text on one line (line breaks inside a field become spaces); None is empty."""
+    if value is None:
+        return ""
+    return " ".join((f"{value:.2f}" if isinstance(value, Decimal) else str(value)).splitlines())
+
+
 def csv_cell(value) -> str:
     """A value as a CSV cell that no spreadsheet runs as a formula (CSV injection): those get a leading apostrophe."""
-    # One physical line per project: line breaks inside a field become spaces.
-    text = " ".join(("" if value is None else str(value)).splitlines())
+    text = one_line(value)
     return "'" + text if FORMULA.match(text) else text
 
 
@@ -39,28 +53,31 @@ def csv_columns(currency: str) -> list[str]:
     return [*CSV_COLUMNS, *(f"{name}_{currency.lower()}" for name in MONEY_COLUMNS), LEFT_OUT_COLUMN]
 
 
-def money_cells(money: ProjectMoney | None) -> list[str]:
+def money_values(money: ProjectMoney | None) -> list:
     """The converted figures, then the count of amounts left out; empty cells for a project without money."""
     if money is None:
-        return [""] * (len(MONEY_COLUMNS) + 1)
-    return [*(f"{getattr(money, name).total:.2f}" for name in MONEY_COLUMNS), str(money.left_out)]
+        return [None] * (len(MONEY_COLUMNS) + 1)
+    return [*(getattr(money, name).total for name in MONEY_COLUMNS), money.left_out]
+
+
+def export_values(project: ProjectRow, money: ProjectMoney | None = None) -> list:
+    """One project's cells, typed: ints, dates, Decimals (the money), text, None for an empty cell."""
+    status = project.status
+    return [
+        project.id, project.slug, project.title, project.short_name, status.value, str(status.label), project.scope,
+        project.region_code or "global",
+        JOIN.join(country.code for country in project.countries),
+        project.planned_start, project.planned_end, project.actual_start, project.actual_end,
+        JOIN.join(donor.acronym for donor in project.donors),
+        JOIN.join(partner.acronym or partner.name for partner in project.partners),
+        JOIN.join(corridor.code for corridor in project.corridors),
+        JOIN.join(project.objectives),
+        *money_values(money),
+    ]
 
 
 def csv_row(project: ProjectRow, money: ProjectMoney | None = None) -> list[str]:
-    status = project.status
-    return [
-        csv_cell(value)
-        for value in (
-            project.id, project.slug, project.title, project.short_name, status.value, status.label, project.scope,
-            project.region_code or "global",
-            JOIN.join(country.code for country in project.countries),
-            project.planned_start, project.planned_end, project.actual_start or "", project.actual_end or "",
-            JOIN.join(donor.acronym for donor in project.donors),
-            JOIN.join(partner.acronym or partner.name for partner in project.partners),
-            JOIN.join(corridor.code for corridor in project.corridors),
-            JOIN.join(project.objectives),
-        )
-    ] + money_cells(money)
+    return [csv_cell(value) for value in export_values(project, money)]
 
 
 def projects_csv_stream(projects: Iterable[ProjectRow], *, money: Mapping[int, ProjectMoney],
@@ -71,3 +88,41 @@ def projects_csv_stream(projects: Iterable[ProjectRow], *, money: Mapping[int, P
     yield writer.writerow(csv_columns(currency))
     for project in projects:
         yield writer.writerow(csv_row(project, money.get(project.id)))
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def projects_xlsx_file(projects: Iterable[ProjectRow], *, money: Mapping[int, ProjectMoney],
+                       currency: str) -> IO[bytes]:
+    """The XLSX of the rows projects_csv_stream() writes, as an open temporary file at its start.
+
+    XlsxWriter's constant-memory mode writes each row to disk as it comes (strings inline,
+    no shared-string table), so memory stays flat whatever the number of projects; the
+    file is unlinked when closed (the response closes it once sent).
+    """
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (returned open: the response closes it)
+    workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet("Projects")
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    money_format = workbook.add_format({"num_format": "#,##0.00"})
+    header = csv_columns(currency)
+    bold = workbook.add_format({"bold": True})
+    for column, name in enumerate(header):
+        sheet.write_string(0, column, name, bold)
+    sheet.freeze_panes(1, 0)
+    for row, project in enumerate(projects, start=1):
+        for column, value in enumerate(export_values(project, money.get(project.id))):
+            if value is None:
+                continue
+            if isinstance(value, Decimal):
+                sheet.write_number(row, column, float(value), money_format)
+            elif isinstance(value, int):
+                sheet.write_number(row, column, value)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), date_format)
+            elif text := one_line(value):
+                sheet.write_string(row, column, text)  # a string cell: never a formula, whatever it starts with
+    workbook.close()
+    file.seek(0)
+    return file

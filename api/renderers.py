@@ -1,4 +1,4 @@
-"""How the API writes its bodies: JSON through orjson; CSV and IATI XML are streamed by their views."""
+"""How the API writes its bodies: JSON through orjson; CSV, XLSX and IATI XML are written by their views."""
 import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils import encoders
@@ -36,6 +36,14 @@ class CSVRenderer(StreamedRenderer):
 
     media_type = "text/csv"
     format = "csv"
+
+
+class XLSXRenderer(StreamedRenderer):
+    """`?format=xlsx` on the project list: api.exports writes the workbook (the CSV's columns and rows)."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
 
 
 class IATIXMLRenderer(StreamedRenderer):

@@ -12,13 +12,42 @@ from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from classifications.models import (
+    PolicySignificance,
+    ProjectPolicyMarker,
+    ProjectSector,
+)
+from classifications.selectors import (
+    PolicyMarkerItem,
+    SectorItem,
+    project_classification_lists,
+)
 from deadlines.models import OCDS_MILESTONE_STATUS, DeadlineStatus, SubmissionState
 from deadlines.selectors import report_file_url, report_visible_to
 from donors.models import Donor, Partner
-from finance.models import Budget, BudgetStatus, BudgetType, PlannedDisbursement, Transaction, TransactionType
+from finance.models import (
+    Budget,
+    BudgetStatus,
+    BudgetType,
+    PlannedDisbursement,
+    Transaction,
+    TransactionType,
+)
 from finance.rates import ConvertedTotal, converted_total
-from finance.selectors import BudgetItem, PlannedDisbursementItem, ProjectMoney, TransactionItem, project_money_lists
-from projects.models import ActivityStatus, Funding, OrganisationRole, Project, ProjectPartner
+from finance.selectors import (
+    BudgetItem,
+    PlannedDisbursementItem,
+    ProjectMoney,
+    TransactionItem,
+    project_money_lists,
+)
+from projects.models import (
+    ActivityStatus,
+    Funding,
+    OrganisationRole,
+    Project,
+    ProjectPartner,
+)
 from projects.selectors import STATS_GROUPS, project_lists
 from regions.models import Corridor, Country, Region
 
@@ -210,6 +239,23 @@ class PlannedDisbursementSerializer(serializers.ModelSerializer):
                   "internal"]
 
 
+class SectorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="The code's name in its IATI codelist; the code for an own one.")
+
+    class Meta:
+        model = ProjectSector
+        fields = ["vocabulary", "code", "name", "percentage"]
+
+
+class PolicyMarkerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="The marker's name in the IATI PolicyMarker codelist.")
+    significance = CodeLabelField(PolicySignificance)
+
+    class Meta:
+        model = ProjectPolicyMarker
+        fields = ["vocabulary", "code", "name", "significance"]
+
+
 class ProjectLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
     dashboard = serializers.URLField()
@@ -217,7 +263,7 @@ class ProjectLinksSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    """A project with its region, countries, donors, partners, corridors, objectives and money.
+    """A project with its region, countries, donors, partners, corridors, objectives, sectors, markers and money.
 
     The declared fields document the shape (OpenAPI); to_representation() builds it
     straight from the typed lists the page's query aggregated (project_lists()),
@@ -232,6 +278,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     partners = ProjectPartnerSerializer(source="project_partners", many=True, read_only=True)
     corridors = CorridorSerializer(many=True, read_only=True)
     objectives = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    sectors = SectorSerializer(many=True, read_only=True)
+    policy_markers = PolicyMarkerSerializer(many=True, read_only=True)
     budgets = BudgetSerializer(many=True, read_only=True)
     transactions = TransactionSerializer(many=True, read_only=True)
     planned_disbursements = PlannedDisbursementSerializer(many=True, read_only=True)
@@ -242,13 +290,14 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = [
             "id", "slug", "title", "short_name", "summary", "status", "scope", "region", "countries",
             "planned_start", "planned_end", "actual_start", "actual_end",
-            "donors", "partners", "corridors", "objectives", "budgets", "transactions", "planned_disbursements",
+            "donors", "partners", "corridors", "objectives", "sectors", "policy_markers", "budgets", "transactions", "planned_disbursements",
             "links",
         ]
 
     def to_representation(self, project):
         lists = project_lists(project)
         money = project_money_lists(project)
+        classifications = project_classification_lists(project)
         status = ActivityStatus(project.status_code)
         region = project.region
         return {
@@ -282,6 +331,8 @@ class ProjectSerializer(serializers.ModelSerializer):
                 for corridor in lists.corridors
             ],
             "objectives": lists.objectives,
+            "sectors": [_sector(sector) for sector in classifications["sectors"]],
+            "policy_markers": [_policy_marker(marker) for marker in classifications["policy_markers"]],
             "budgets": [_budget(budget) for budget in money["budgets"]],
             "transactions": [_transaction(transaction) for transaction in money["transactions"]],
             "planned_disbursements": [_planned(planned) for planned in money["planned_disbursements"]],
@@ -335,6 +386,16 @@ def _role(code: int) -> dict:
 def _code_label(codelist, code: int) -> dict:
     item = codelist(code)
     return {"code": item.value, "label": str(item.label)}
+
+
+def _sector(sector: SectorItem) -> dict:
+    return {"vocabulary": sector.vocabulary, "code": sector.code, "name": sector.name,
+            "percentage": _amount(sector.percentage)}
+
+
+def _policy_marker(marker: PolicyMarkerItem) -> dict:
+    return {"vocabulary": marker.vocabulary, "code": marker.code, "name": marker.name,
+            "significance": _code_label(PolicySignificance, marker.significance)}
 
 
 def _budget(budget: BudgetItem) -> dict:

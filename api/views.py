@@ -1,10 +1,10 @@
-"""The read-only REST API: projects (JSON, CSV), one project, IATI XML, stats, reference lists.
+"""The read-only REST API: projects (JSON, CSV, XLSX), one project, IATI XML, stats, reference lists.
 
 Views are thin: project_list() scopes visibility and applies the filters;
 get_queryset() adds the region and the to-many lists the serializer reads (with_lists).
 """
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -14,21 +14,23 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 
 from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
-from api.exports import projects_csv_stream
+from api.exports import XLSX_CONTENT_TYPE, projects_csv_stream, projects_xlsx_file
 from api.pagination import PAGINATION_PARAMS, ApiPagination
-from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer
+from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer, XLSXRenderer
 from api.serializers import (
     DeadlineSerializer,
     ProjectSerializer,
     ProjectStatsSerializer,
     money_json,
 )
+from classifications.selectors import CLASSIFICATION_LISTS
 from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
 from finance.currencies import currency_codes, normalise_currency
 from finance.selectors import money_by, money_by_stats_group, money_lists, money_of
 from iati import writer as iati_writer
+from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 from projects.selectors import (
@@ -46,6 +48,11 @@ IATI_XML_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="IATI 2.03 iat
 CSV_RESPONSE = OpenApiResponse(
     OpenApiTypes.STR, description="`?format=csv`: every matching project, one row each, lists joined with `; `."
 )
+XLSX_RESPONSE = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="`?format=xlsx`: the CSV's columns and rows as an Excel workbook (one sheet; numbers and dates "
+    "as typed cells, text as string cells), written in constant memory.",
+)
 
 
 class ProjectSchemaFilterBackend(DjangoFilterBackend):
@@ -58,7 +65,12 @@ class ProjectSchemaFilterBackend(DjangoFilterBackend):
 def with_api_lists(projects, *, user):
     """What the serializer reads, the money `user` may see included: one query for a page or a project,
     whatever the page size."""
-    return with_lists(projects.select_related("region"), money_lists(user))
+    return with_lists(projects.select_related("region"), api_lists(user))
+
+
+def api_lists(user) -> dict:
+    """The JSON lists other apps add to a project's row: the money `user` may see, its sectors and markers."""
+    return {**money_lists(user), **CLASSIFICATION_LISTS}
 
 
 CURRENCY_PARAM = "currency"
@@ -113,11 +125,12 @@ class ProjectListMixin(StrictApiMixin):
 
 @extend_schema(tags=["projects"])
 class ProjectListView(ProjectListMixin, generics.ListAPIView):
-    """Projects, filtered and paginated; `?format=csv` streams every matching project as CSV."""
+    """Projects, filtered and paginated; `?format=csv` streams every matching project as CSV, `?format=xlsx`
+    sends the same rows as an XLSX workbook."""
 
     serializer_class = ProjectSerializer
     pagination_class = ApiPagination
-    renderer_classes = [ORJSONRenderer, CSVRenderer]
+    renderer_classes = [ORJSONRenderer, CSVRenderer, XLSXRenderer]
     query_params_allowed = (*FILTER_PARAMS, CURRENCY_PARAM)
     extra_params = (CURRENCY_PARAM,)
 
@@ -126,22 +139,26 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            currency_parameter("CSV only: the currency of the budget, committed, disbursed and spent columns.")
+            currency_parameter("CSV and XLSX only: the currency of the budget, committed, disbursed and spent columns.")
         ],
         responses={
             (200, "application/json"): ProjectSerializer(many=True),
             (200, "text/csv"): CSV_RESPONSE,
+            (200, XLSX_CONTENT_TYPE): XLSX_RESPONSE,
             **error_responses(400, 401, 404, 406, 429, media_type="application/json"),
         }
     )
     def get(self, request, *args, **kwargs):
         currency = currency_of(request)  # checked in JSON too: a bad ?currency= is a 400 everywhere
-        if request.accepted_renderer.format == CSVRenderer.format:
-            # CSV holds every matching project, but a malformed page or page_size is still a 400.
+        if request.accepted_renderer.format in (CSVRenderer.format, XLSXRenderer.format):
+            # An export holds every matching project, but a malformed page or page_size is still a 400.
             self.paginator.validate_params(request)
             projects = self.filtered_projects()
             money = money_by(projects, user=request.user, by="id", currency=currency)
             rows = project_rows(projects)
+            if request.accepted_renderer.format == XLSXRenderer.format:
+                file = projects_xlsx_file(rows, money=money, currency=currency)
+                return FileResponse(file, as_attachment=True, filename="projects.xlsx", content_type=XLSX_CONTENT_TYPE)
             response = StreamingHttpResponse(
                 projects_csv_stream(rows, money=money, currency=currency), content_type="text/csv; charset=utf-8"
             )
@@ -158,10 +175,19 @@ class ProjectDetailView(StrictApiMixin, generics.RetrieveAPIView):
     queryset = Project.objects.none()
 
     def get_queryset(self):
-        return with_api_lists(project_visible(user=self.request.user), user=self.request.user)
+        projects = with_api_lists(project_visible(user=self.request.user), user=self.request.user)
+        return projects.select_related("iati_activity")  # its title and summary in other languages (iati.selectors)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=project_pk(self.kwargs["pk"]))
+
+    def retrieve(self, request, *args, **kwargs):
+        """The title and summary in the caller's language (Accept-Language) where an IATI import gave one."""
+        project = self.get_object()
+        data = self.get_serializer(project).data
+        texts = project_texts(project, request.LANGUAGE_CODE)
+        data["title"], data["summary"] = texts["project_title"], texts["project_summary"]
+        return Response(data)
 
 
 class XMLViewMixin:
@@ -172,7 +198,7 @@ class XMLViewMixin:
 
     def xml_rows(self, projects):
         """The rows of `projects` with the budgets and transactions the caller may see: one query, streamed."""
-        return project_rows(projects, extra=money_lists(self.request.user))
+        return project_rows(projects, extra=api_lists(self.request.user))
 
     def xml_response(self, rows, filename):
         response = StreamingHttpResponse(

@@ -229,6 +229,8 @@ def scenarios(total: int, donor: str, country: str, largest: int | None = None) 
         ("api_stats_by_donor", "/api/v1/stats/?group_by=donor", "/__benchmark__/stats/?group_by=donor", "fast"),
         ("api_stats_by_country", "/api/v1/stats/?group_by=country", "/__benchmark__/stats/?group_by=country", "fast"),
         ("export_csv", "/api/v1/projects/?format=csv", "/__benchmark__/projects.csv", "export"),
+        # Issue 17: the XLSX of every published project, against the product's own CSV of the same rows.
+        ("export_xlsx", "/api/v1/projects/?format=xlsx", "/api/v1/projects/?format=csv", "export"),
         ("export_iati_xml", "/api/v1/iati/activities.xml", None, "export"),
         ("dashboard", "/", "/__benchmark__/dashboard/", "fast"),
         ("admin_changelist", "/admin/projects/project/", "/__benchmark__/admin/", "admin"),

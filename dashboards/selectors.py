@@ -17,8 +17,10 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import dateformat, formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
+from classifications.selectors import sector_choices
+from dashboards.names import corridor_name, country_name
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_overdue, deadlines_upcoming
 from donors.models import Donor, Partner
@@ -29,14 +31,16 @@ from finance.selectors import (
     ProjectMoney,
     budgets_visible,
     donor_contributions,
+    money_by,
     money_of,
     project_money,
     spending_per_year,
     transactions_visible,
 )
+from projects.filters import GLOBAL
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner
 from projects.selectors import donors_visible, project_list, project_visible
-from regions.models import Corridor, Country, Region
+from regions.models import Corridor, Country
 
 # Bars drawn on the timeline at most; beyond that the page says how many are left out.
 TIMELINE_LIMIT = 200
@@ -84,6 +88,7 @@ class Bar:
     label: str
     title: str
     value: int
+    href: str = ""  # where clicking the bar goes: the page with this bar's filter applied
 
 
 def projects_by_region(projects: QuerySet[Project]) -> list[Bar]:
@@ -94,7 +99,9 @@ def projects_by_region(projects: QuerySet[Project]) -> list[Bar]:
         .annotate(n=Count("pk"))
         .order_by("-n", "region__name")
     )
-    bars = [Bar(r["region__code"] or "", r["region__name"] or "", r["region__name"] or "", r["n"]) for r in rows]
+    # Names in the viewer's language; the template labels the global bar (no region).
+    names = {r["region__code"]: gettext(r["region__name"]) if r["region__name"] else "" for r in rows}
+    bars = [Bar(r["region__code"] or "", names[r["region__code"]], names[r["region__code"]], r["n"]) for r in rows]
     return sorted(bars, key=lambda bar: bar.key == "")
 
 
@@ -107,6 +114,39 @@ def projects_by_donor(projects: QuerySet[Project]) -> list[Bar]:
         .order_by("-n", "donor__acronym")
     )
     return [Bar(r["donor__acronym"], r["donor__acronym"], r["donor__name"], r["n"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    """Projects in one country (`code` None: the projects that name no country)."""
+
+    code: str | None
+    name: str
+    n: int
+
+
+def projects_by_country(projects: QuerySet[Project]) -> list[CountryCount]:
+    """Projects per country, most first, and (code None) how many name no country (one query).
+
+    The LEFT JOIN to the countries gives a project without any its own group, so the
+    global and regional projects are counted in the same GROUP BY.
+    """
+    rows = (
+        Project.objects.filter(pk__in=_ids(projects))
+        .values("countries__code", "countries__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "countries__name")
+    )
+    return [CountryCount(r["countries__code"], r["countries__name"] or "", r["n"]) for r in rows]
+
+
+def money_by_country(projects: QuerySet[Project], *, user, currency: str) -> dict[str, ProjectMoney]:
+    """The money `user` may see of the projects, per country code (two queries).
+
+    A project in several countries counts whole in each, as in the project counts.
+    """
+    found = money_by(projects, user=user, by="countries__code", currency=currency)
+    return {code: money for code, money in found.items() if code is not None}
 
 
 def active_per_year(projects: QuerySet[Project]) -> list[Bar]:
@@ -151,8 +191,13 @@ class Timeline:
         return self.total - len(self.rows)
 
     @property
-    def today_offset(self) -> float:
-        return self._offset(self.today)
+    def shows_today(self) -> bool:
+        """Today is marked only when it falls inside the span of the projects shown."""
+        return self.start <= self.today <= self.end
+
+    @property
+    def today_offset(self) -> float | None:
+        return self._offset(self.today) if self.shows_today else None
 
     def _offset(self, day: datetime.date) -> float:
         return round(100 * (day - self.start).days / max((self.end - self.start).days, 1), 3)
@@ -162,15 +207,16 @@ def project_timeline(projects: QuerySet[Project], *, today: datetime.date, limit
     """Bars for a Gantt chart of the projects, positioned in percent of the span.
 
     The span runs from 1 January of the first start to 31 December of the
-    later of the last end and today, so today is always on the axis.
-    Two queries: the span and count, then the first `limit` bars.
+    last end: the projects shown fill the axis (the annex ends in 2018, and an
+    axis running on to today would be half empty); today is marked only when it
+    falls inside. Two queries: the span and count, then the first `limit` bars.
     """
     dated = Project.objects.filter(pk__in=_ids(projects)).with_status(today)
     span = dated.aggregate(first=Min("effective_start"), last=Max("effective_end"), total=Count("pk"))
     if not span["total"]:
         return None
-    start = datetime.date(min(span["first"].year, today.year), 1, 1)
-    end = datetime.date(max(span["last"].year, today.year), 12, 31)
+    start = datetime.date(span["first"].year, 1, 1)
+    end = datetime.date(span["last"].year, 12, 31)
     timeline = Timeline(start=start, end=end, today=today, rows=[], total=span["total"], years=[])
     # Up to 200 rows: their link and dates are made here once, cheaper than {% url %} and |date per row.
     href = reverse("dashboards:project", args=["-slug-"])
@@ -223,8 +269,8 @@ def corridor_table(projects: QuerySet[Project], *, shown: int = CORRIDOR_PROJECT
 
 def corridor_matrix(corridors: list[Corridor]) -> dict:
     """Origins as rows and destinations as columns, cells holding a corridor or None."""
-    origins = sorted({c.origin for c in corridors}, key=lambda country: country.name)
-    destinations = sorted({c.destination for c in corridors}, key=lambda country: country.name)
+    origins = sorted({c.origin for c in corridors}, key=lambda country: country_name(country).casefold())
+    destinations = sorted({c.destination for c in corridors}, key=lambda country: country_name(country).casefold())
     cells = {(c.origin_id, c.destination_id): c for c in corridors}
     return {
         "destinations": destinations,
@@ -297,7 +343,7 @@ def project_for_user(*, user, key: str) -> Project | None:
     return (
         project_visible(user=user)
         .filter(lookup)
-        .select_related("region", "responsible_officer")
+        .select_related("region", "responsible_officer", "iati_activity")
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.select_related("region").order_by("name")),
             Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
@@ -326,15 +372,24 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
     """Options of the filter panel: only values that occur among the projects `user` may see.
 
     Values are the ones the shared FilterSet accepts (region code, country
-    alpha-2, donor acronym, partner id, corridor code, status code). Six queries.
+    alpha-2, donor acronym, partner id, corridor code, sector code, status code); labels are in
+    the viewer's language, and places are sorted by their translated name. Six queries.
     """
     ids = project_visible(user=user).order_by().values("pk")
-    regions = [(r.code, r.name) for r in Region.objects.filter(projects__in=ids).distinct().order_by("name")]
-    if Project.objects.filter(pk__in=ids, region__isnull=True).exists():
-        regions.append(("global", gettext("Global")))
+    # One query for the regions and whether any project is global (region NULL: shown as "Global", last).
+    used = Project.objects.filter(pk__in=ids).order_by().values_list("region__code", "region__name").distinct()
+    regions = sorted(
+        ((code, gettext(name)) for code, name in used if code is not None), key=lambda choice: choice[1].casefold()
+    )
+    if any(code is None for code, _name in used):
+        regions.append((GLOBAL, gettext("Global")))
+    corridors = Corridor.objects.filter(projects__in=ids).distinct()
     return {
         "regions": regions,
-        "countries": [(c.code, c.name) for c in Country.objects.filter(projects__in=ids).distinct().order_by("name")],
+        "countries": sorted(
+            ((c.code, country_name(c)) for c in Country.objects.filter(projects__in=ids).distinct()),
+            key=lambda choice: choice[1].casefold(),
+        ),
         "donors": [
             (d.acronym, f"{d.acronym} — {d.name}") for d in Donor.objects.filter(fundings__project__in=ids).distinct().order_by("acronym")
         ],
@@ -342,12 +397,101 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
             (str(p.pk), str(p))
             for p in Partner.objects.filter(project_partners__project__in=ids).distinct().order_by("name")
         ],
-        "corridors": [
-            (c.code, f"{c.code} · {c.origin.name} → {c.destination.name}")
-            for c in Corridor.objects.filter(projects__in=ids).distinct().order_by("origin__name", "destination__name")
-        ],
+        "corridors": sorted(
+            ((c.code, f"{c.code} · {corridor_name(c)}") for c in corridors), key=lambda choice: choice[1].casefold()
+        ),
+        "sectors": sector_choices(Project.objects.filter(pk__in=ids)),
         "statuses": [(str(s.value), s.label) for s in ActivityStatus],
     }
+
+
+# The panel's select filters: parameter, key of filter_choices(), label.
+PANEL_SELECTS = (
+    ("region", "regions", gettext_lazy("Region")),
+    ("country", "countries", gettext_lazy("Country")),
+    ("donor", "donors", gettext_lazy("Donor")),
+    ("partner", "partners", gettext_lazy("Partner")),
+    ("corridor", "corridors", gettext_lazy("Corridor")),
+    ("status", "statuses", gettext_lazy("Status")),
+)
+FILTER_LABELS = {
+    **{name: label for name, _key, label in PANEL_SELECTS},
+    "search": gettext_lazy("Text"),
+    "year_from": gettext_lazy("From year"),
+    "year_to": gettext_lazy("To year"),
+    "currency": gettext_lazy("Currency of the totals"),
+}
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in the address, as the page names it: `matched` is False for a value no visible project has."""
+
+    name: str
+    label: str
+    text: str
+    matched: bool
+    remove_query: str
+
+
+def _match_choice(name: str, token: str, choices: dict[str, str]) -> str | None:
+    """The panel's value for one token of a parameter (case as the FilterSet ignores it), or None."""
+    folded = {key.casefold(): key for key in choices}
+    if token.casefold() in folded:
+        return folded[token.casefold()]
+    if name in ("donor", "partner"):  # also taken by id, and a partner by acronym or name
+        model, fields = (Donor, ("acronym",)) if name == "donor" else (Partner, ("acronym", "name"))
+        condition = Q(pk=int(token)) if token.isascii() and token.isdigit() and len(token) <= 18 else Q()
+        for field_name in fields:
+            condition |= Q(**{f"{field_name}__iexact": token})
+        found = model.objects.filter(condition).values_list("acronym" if name == "donor" else "pk", flat=True).first()
+        if found is not None and str(found) in choices:
+            return str(found)
+    return None
+
+
+def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
+    """The filter panel showing exactly the state in `params` (the address), and the active filters.
+
+    A value that matches none of the options (`?donor=XYZ`) is kept as a chosen
+    option labelled as matching nothing, and listed among the active filters
+    with `matched` False, so the page never reads "All donors" over an empty
+    result. Six queries, and one per donor or partner given by id or name.
+    """
+    choices = filter_choices(user=user)
+    unknown_label = gettext("%(value)s (matches nothing)")
+    values = {name: ",".join(params.getlist(name)) for name in params}
+    active = []
+    for name, key, label in PANEL_SELECTS:
+        raw = values.get(name, "")
+        if not raw or (name == "donor" and fixed_donor):
+            continue
+        options = dict(choices[key])
+        tokens = [token.strip() for token in raw.split(",") if token.strip()]
+        keys = [_match_choice(name, token, options) for token in tokens]
+        texts = [str(options[k]) if k else token for k, token in zip(keys, tokens)]
+        matched = any(keys)
+        canonical = ",".join(k or token for k, token in zip(keys, tokens))
+        if canonical not in options:  # an unknown value, or several: shown as chosen all the same
+            text = " + ".join(texts)
+            option = text if matched else unknown_label % {"value": text}
+            choices[key] = [*choices[key], (canonical, option)]
+        values[name] = canonical
+        remove = params.copy()
+        remove.pop(name)
+        active.append(ActiveFilter(name, str(label), " + ".join(texts), matched, remove.urlencode()))
+    for name in ("search", "year_from", "year_to"):
+        if values.get(name):
+            remove = params.copy()
+            remove.pop(name)
+            active.append(ActiveFilter(name, str(FILTER_LABELS[name]), values[name], True, remove.urlencode()))
+    # unknown_label: the browser's label for such a value met again on Back or Forward.
+    return {**choices, "values": values, "fixed_donor": fixed_donor, "active": active, "unknown_label": unknown_label}
+
+
+def filter_error_labels(errors: dict) -> dict[str, list[str]]:
+    """Filter errors keyed by the field's label in the viewer's language, as the panel names it."""
+    return {str(FILTER_LABELS.get(name, name)): messages for name, messages in errors.items()}
 
 
 # --- Money (finance.selectors does the reading, converting and hiding of internal rows) ---

@@ -4,6 +4,7 @@ Every page works as plain links and GET forms; when htmx asks (HX-Request),
 the dashboard answers with the results fragment only.
 """
 import csv
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from api.exports import csv_cell
 from dashboards import selectors
+from dashboards.geo import Choropleth, choropleth
 from deadlines.filters import ReportingFilterSet
 from deadlines.selectors import (
     deadline_steps,
@@ -25,6 +27,7 @@ from deadlines.selectors import (
     report_visible_to,
     with_reports,
 )
+from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
 from projects.selectors import sees_all_projects
 from results.selectors import for_page as results_for_page
@@ -52,8 +55,7 @@ def _is_fragment_request(request) -> bool:
 
 
 def _panel(request, params, *, fixed_donor=""):
-    values = {name: ",".join(params.getlist(name)) for name in params}
-    return {**selectors.filter_choices(user=request.user), "values": values, "fixed_donor": fixed_donor}
+    return selectors.filter_panel(user=request.user, params=params, fixed_donor=fixed_donor)
 
 
 def _currency(request) -> dict:
@@ -74,6 +76,39 @@ def _currency(request) -> dict:
     }
 
 
+def _filter_href(query: QueryDict, base: str = "", **values: str) -> str:
+    """The address of the page with `values` as its filters (replacing those it had) and the others kept."""
+    params = query.copy()
+    params.pop("page", None)
+    for name, value in values.items():
+        params.setlist(name, [value])
+    return f"{base}?{params.urlencode()}"
+
+
+def _linked_bars(request, query: QueryDict, context: dict, *, fixed_donor: str) -> None:
+    """Give each chart bar the address that applies its filter: clicked in the chart or followed in its table."""
+    context["by_region"] = [replace(b, href=_filter_href(query, region=b.key or "global")) for b in context["by_region"]]
+    donor_bars = []
+    for bar in context["by_donor"]:
+        if fixed_donor:  # a donor page: another donor's bar goes to that donor's page, with the same filters
+            href = _filter_href(query, reverse("dashboards:donor", args=[bar.key]))
+        else:
+            href = _filter_href(query, donor=bar.key)
+        donor_bars.append(replace(bar, href=href))
+    context["by_donor"] = donor_bars
+    context["per_year"] = [replace(b, href=_filter_href(query, year_from=b.key, year_to=b.key)) for b in context["per_year"]]
+
+
+def _country_map(request, projects, query: QueryDict, money) -> Choropleth:
+    """Projects (and, when the page shows money, budget and disbursed) per country, as a map and its table."""
+    by_money = None
+    if money.any:
+        by_money = selectors.money_by_country(projects, user=request.user, currency=money.currency)
+    return choropleth(
+        selectors.projects_by_country(projects), href=lambda code: _filter_href(query, country=code), money=by_money
+    )
+
+
 def _dashboard_context(request, *, fixed_donor=""):
     today = timezone.localdate()
     params = filter_params(request.GET)
@@ -90,9 +125,12 @@ def _dashboard_context(request, *, fixed_donor=""):
     csv_query["format"] = "csv"
     if money["currency"] != settings.PORTFOLIO_CURRENCY:  # the CSV's money columns in the page's currency
         csv_query["currency"] = money["currency"]
-    return {
+    xlsx_query = csv_query.copy()
+    xlsx_query["format"] = "xlsx"
+    context = {
         "today": today,
-        "errors": filter_errors,
+        "errors": selectors.filter_error_labels(filter_errors),
+        "error_fields": set(filter_errors),
         "panel": _panel(request, params, fixed_donor=fixed_donor),
         "figures": selectors.portfolio_figures(projects, today=today),
         "by_region": selectors.projects_by_region(projects),
@@ -105,7 +143,11 @@ def _dashboard_context(request, *, fixed_donor=""):
         "ordering": params.get("ordering", ""),
         "query": query.urlencode(),
         "csv_query": csv_query.urlencode(),
+        "xlsx_query": xlsx_query.urlencode(),
     }
+    _linked_bars(request, query, context, fixed_donor=fixed_donor)
+    context["country_map"] = _country_map(request, projects, query, context["money"])
+    return context
 
 
 @require_GET
@@ -128,6 +170,7 @@ def project_detail(request, key):
         "dashboards/project_detail.html",
         {
             "project": project,
+            **project_texts(project, request.LANGUAGE_CODE),
             "status": project.status_on(today),
             "today": today,
             "deadlines": deadlines_readable_by(user=request.user, project=project),
@@ -149,13 +192,16 @@ def _api_links(project) -> dict[str, str]:
 
 @require_GET
 def corridors(request):
-    projects, errors = selectors.filtered_projects(user=request.user, params=filter_params(request.GET))
+    params = filter_params(request.GET)
+    projects, errors = selectors.filtered_projects(user=request.user, params=params)
     table = selectors.corridor_table(projects)
     return render(
         request,
         "dashboards/corridors.html",
         {
-            "errors": errors,
+            "errors": selectors.filter_error_labels(errors),
+            "error_fields": set(errors),
+            "panel": _panel(request, params),
             "corridors": table,
             "matrix": selectors.corridor_matrix(table),
             "flows": selectors.corridor_flows(table),

@@ -200,7 +200,7 @@ def transactions_import(*, file, dry_run: bool, user=None, max_bytes: int = IMPO
     reader.fieldnames = header
 
     projects = {}
-    for project in Project.objects.only("id", "slug", "short_name", "title"):
+    for project in Project.objects.only("id", "slug", "short_name", "title", "iati_identifier"):
         projects[project.slug.casefold()] = project
         projects[activity_identifier(project).casefold()] = project
     organisations = _Organisations()

@@ -5,7 +5,8 @@ Element order inside <iati-activity> follows the schema's strict sequence
 projects.selectors.project_rows(): one query, whatever the number of projects.
 Budgets, planned disbursements and transactions are the row's `extra` lists of finance.selectors.money_lists(user):
 the caller's view of the money (a public caller's never holds an internal row); a row
-without them is written without money.
+without them is written without money. Sectors and policy markers are its `extra` lists of
+classifications.selectors.CLASSIFICATION_LISTS; a row without them is written without either.
 """
 import datetime
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,7 @@ from django.utils import timezone
 from lxml import etree
 
 from donors.models import OrganisationKind
+from classifications.selectors import PolicyMarkerItem, SectorItem
 from finance.selectors import BudgetItem, PlannedDisbursementItem, TransactionItem
 from projects.models import OrganisationRole, Scope
 from projects.selectors import ProjectRow
@@ -24,14 +26,14 @@ from results.selectors import IndicatorRow, ResultRow, results_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SECTOR_MIGRATION = "15190"  # DAC 5: facilitation of orderly, safe, regular and responsible migration and mobility
 REGION_UNSPECIFIED = "998"  # DAC region: developing countries, unspecified
 TAG_VOCABULARY_OWN = "99"
 ACTIVITY_SCOPE = {Scope.GLOBAL: "1", Scope.REGIONAL: "2", Scope.MULTI_COUNTRY: "3", Scope.NATIONAL: "4"}
 
 
 def activity_identifier(project: ProjectRow) -> str:
-    return f"{settings.IATI_REPORTING_ORG_REF}-{project.slug}"
+    """The project's own IATI identifier; one not yet given one is ours: <reporting org>-<slug>."""
+    return getattr(project, "iati_identifier", "") or f"{settings.IATI_REPORTING_ORG_REF}-{project.slug}"
 
 
 def _narrative(parent, tag, text, **attrs):
@@ -102,12 +104,19 @@ def activity_element(
         code = project.region_iati_code if known else REGION_UNSPECIFIED
         name = project.region_name if known else "Developing countries, unspecified"
         _narrative(activity, "recipient-region", name, code=code, vocabulary="1", percentage="100")
-    etree.SubElement(activity, "sector", code=SECTOR_MIGRATION, vocabulary="1", percentage="100")
+    sectors: list[SectorItem] = project.extra.get("sectors", [])
+    for sector in sectors:
+        etree.SubElement(activity, "sector", code=sector.code, vocabulary=sector.vocabulary,
+                         percentage=_percentage(sector.percentage))
     for corridor in project.corridors:
         _narrative(
             activity, "tag", f"{corridor.origin_name} → {corridor.destination_name}", code=corridor.code,
             vocabulary=TAG_VOCABULARY_OWN,
         )
+    markers: list[PolicyMarkerItem] = project.extra.get("policy_markers", [])
+    for marker in markers:  # after the tags, before the money (the schema's sequence)
+        etree.SubElement(activity, "policy-marker", code=marker.code, vocabulary=marker.vocabulary,
+                         significance=str(marker.significance))
     for budget in budgets:
         _budget(activity, budget)
     for item in planned:
@@ -117,6 +126,12 @@ def activity_element(
     for result_row in results:  # `result` comes last but for crs-add and fss, after budgets and transactions
         result_element(activity, result_row)
     return activity
+
+
+def _percentage(text: str) -> str:
+    """A share as IATI writes it: 100, 33.33 (no trailing zeros)."""
+    value = Decimal(text)
+    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value.normalize())
 
 
 def default_currency(*money: list) -> str:

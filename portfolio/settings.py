@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "regions",
     "donors",
     "projects",
+    "classifications",
     "deadlines",
     "finance",
     "results",

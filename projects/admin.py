@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
 
+from classifications.admin import PolicyMarkerInline, SectorInline
 from deadlines.admin import DeadlineInline
 from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
@@ -220,7 +221,7 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
     show_full_result_count = False  # spares a COUNT(*) over every project on filtered pages
     form = ProjectAdminForm
     inlines = [
-        ObjectiveInline, FundingInline, ProjectPartnerInline,
+        ObjectiveInline, FundingInline, ProjectPartnerInline, SectorInline, PolicyMarkerInline,
         BudgetInline, TransactionInline, PlannedDisbursementInline, DeadlineInline,
     ]
     fieldsets = [

@@ -4,7 +4,7 @@ Use them through `projects.selectors.project_list()`, which scopes visibility
 first, so a filter means the same thing on every page and endpoint.
 
 Conventions:
-- Multi-valued filters (`region`, `country`, `donor`, `partner`, `corridor`,
+- Multi-valued filters (`region`, `country`, `donor`, `partner`, `corridor`, `sector`, `policy_marker`,
   `origin`, `destination`, `status`) take several values, repeated
   (`?country=NP&country=AE`) or comma-separated (`?country=NP,AE`); a project
   matches if it matches any of them. Different filters are combined with AND.
@@ -26,6 +26,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from classifications.filters import POLICY_MARKER_RE, SECTOR_CODE_RE, policy_marker_match, sector_match
 from projects.models import ActivityStatus, Funding, Objective, Project, ProjectPartner, running_in_year
 from results.selectors import has_results
 
@@ -248,6 +249,15 @@ class ProjectFilterSet(django_filters.FilterSet):
         hint="give IATI ActivityStatus codes: "
         + ", ".join(f"{s.value} {s.label}" for s in ActivityStatus) + ".",
     )
+    sector = _list_filter(
+        "filter_sector", pattern=SECTOR_CODE_RE, normalise=str.lower, label="IATI sector.",
+        hint="give DAC 5-digit codes such as 15190, 3-digit ones such as 151 (with the codes under them), "
+        "SDG goals such as 8 or targets such as 8.8.",
+    )
+    policy_marker = _list_filter(
+        "filter_policy_marker", pattern=POLICY_MARKER_RE, label="DAC policy marker the project targets.",
+        hint="give IATI PolicyMarker codes such as 1 (gender equality); significance 0 (not targeted) does not match.",
+    )
     active_on = StrictDateFilter(method="filter_active_on", label="Running on this day (YYYY-MM-DD).")
     year = extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})(
         YearFilter(method="filter_year", label="Running at some point in this year.")
@@ -376,6 +386,12 @@ class ProjectFilterSet(django_filters.FilterSet):
         if "status_code" not in queryset.query.annotations:
             queryset = queryset.with_status()
         return queryset.filter(status_code__in=value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(sector_match(value)) if value else queryset
+
+    def filter_policy_marker(self, queryset, name, value):
+        return queryset.filter(policy_marker_match(value)) if value else queryset
 
     def filter_active_on(self, queryset, name, value):
         return queryset.active_on(value) if value else queryset

@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from classifications.models import ProjectPolicyMarker, ProjectSector
 from deadlines.models import Deadline
 from donors.models import Donor, Partner
 from projects.models import OBJECTIVE_ORDER_PARKING, Funding, Objective, Project, ProjectPartner
 
 # What a project's deletion takes with it and its restore brings back. The reminder
 # log of its deadlines is not kept: a restored deadline may be reminded of again.
-PROJECT_CHILDREN = (Objective, Funding, ProjectPartner, Deadline)
+PROJECT_CHILDREN = (Objective, Funding, ProjectPartner, ProjectSector, ProjectPolicyMarker, Deadline)
 
 
 def _deleted_with(project_id: int) -> str:
@@ -93,11 +94,11 @@ def _keep_created_at(obj, record) -> None:
 
 
 # What a revert brings back with the project's own fields, countries and corridors.
-REVERTED_CHILDREN = (Objective, Funding, ProjectPartner)
+REVERTED_CHILDREN = (Objective, Funding, ProjectPartner, ProjectSector, ProjectPolicyMarker)
 REVERT_NOTE = (
-    "Reverting brings back the project's fields, countries, corridors, objectives, funding and partners as they "
-    "were in this version. Deadlines are not reverted: generated ones follow the restored dates and donors, and "
-    "ones added by hand stay. The responsible officer stays when this version had none."
+    "Reverting brings back the project's fields, countries, corridors, objectives, funding, partners, sectors and "
+    "policy markers as they were in this version. Deadlines are not reverted: generated ones follow the restored "
+    "dates and donors, and ones added by hand stay. The responsible officer stays when this version had none."
 )
 
 

@@ -151,6 +151,7 @@ class Project(models.Model):
         choices=StatusOverride.choices, null=True, blank=True,
         help_text="Set only to cancel or suspend; otherwise the status follows the dates.",
     )
+    iati_identifier = models.CharField("IATI identifier", max_length=150, blank=True, help_text="The activity's key in IATI files; empty: <reporting org>-<slug>.")
     is_published = models.BooleanField("published", default=False, help_text="Visible to the public and donors.")
     responsible_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
@@ -178,6 +179,7 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=~Q(scope=Scope.GLOBAL) | Q(region__isnull=True), name="project_global_has_no_region"
             ),
+            models.UniqueConstraint(fields=["iati_identifier"], condition=~Q(iati_identifier=""), name="project_unique_iati_identifier"),
         ]
         indexes = [
             # The default order of every list (and its deep pages).

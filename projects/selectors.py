@@ -386,6 +386,7 @@ class ProjectRow(ProjectLists):
     region_code: str | None
     region_name: str | None
     region_iati_code: str | None
+    iati_identifier: str = ""
     extra: dict[str, list] = field(default_factory=dict)  # the `extra` lists of project_rows(), by name
 
     @property
@@ -399,6 +400,7 @@ ROW_SELECT = {
     "status_code": "status_code", "updated_at": "updated_at", "planned_start": "planned_start",
     "planned_end": "planned_end", "actual_start": "actual_start", "actual_end": "actual_end",
     "region_code": "region__code", "region_name": "region__name", "region_iati_code": "region__iati_code",
+    "iati_identifier": "iati_identifier",
     **{name: f"{name}_json" for name in RELATED_LISTS},
 }
 CHUNK_SIZE = 2000

@@ -16,7 +16,7 @@ from regions.services import reference_data_ensure
 
 ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
 OFFICERS_GROUP = "Programme officers"
-OFFICER_APPS = ("projects", "deadlines", "donors", "regions", "finance", "results")
+OFFICER_APPS = ("projects", "classifications", "deadlines", "donors", "regions", "finance", "results")
 # Permissions of those apps that belong to another group: the CSV import is for the "Finance" group.
 NOT_FOR_OFFICERS = {("finance", "import_transactions")}
 
@@ -107,11 +107,15 @@ class DemoUser:
     password: str
     role: str
     donor: str | None = None
+    group: str | None = None  # staff only: the group that carries their permissions; None = programme officers
 
 
 DEMO_OFFICER = DemoUser("officer", "officer-demo-2026", "programme officer")
 DEMO_USERS = [
     DEMO_OFFICER,
+    # A second officer, so that a report one officer submits can be approved by another.
+    DemoUser("reviewer", "reviewer-demo-2026", "programme officer (reviewer)"),
+    DemoUser("finance", "finance-demo-2026", "finance officer", group="Finance"),
     DemoUser("donor-sdc", "sdc-demo-2026", "donor user", donor="SDC"),
     DemoUser("donor-ec", "ec-demo-2026", "donor user", donor="EC"),
 ]
@@ -146,7 +150,7 @@ def demo_seed() -> tuple[list[tuple[DemoUser, bool]], int]:
                 is_staff=demo.donor is None,
             )
             if demo.donor is None:
-                user.groups.add(group)
+                user.groups.add(Group.objects.get(name=demo.group) if demo.group else group)
             else:
                 DonorUser.objects.create(user=user, donor=Donor.objects.get(acronym=demo.donor))
         users.append((demo, created))

@@ -1,6 +1,8 @@
 /* Progressive enhancement of the dashboards: every page works without this file.
  * - draws the server-rendered bar tables as Chart.js charts (the table stays for screen readers);
+ *   a bar whose row has a link (data-href) opens it when clicked;
  * - htmx (hx-* attributes in the templates) swaps #results when filters change;
+ * - keeps the filter panel showing the filters in the address (Back and Forward included);
  * - submits the language switcher on change. */
 (function () {
   "use strict";
@@ -16,7 +18,7 @@
     var rows = table.querySelectorAll("tbody tr");
     return Array.prototype.map.call(rows, function (row) {
       var values = (row.dataset.values || row.dataset.value || "0").split(" ").map(Number);
-      return { label: row.dataset.label, title: row.dataset.title, values: values };
+      return { label: row.dataset.label, title: row.dataset.title, values: values, href: row.dataset.href };
     });
   }
 
@@ -62,6 +64,16 @@
         maintainAspectRatio: false,
         animation: false,
         locale: lang,
+        // A click on a bar (or its row) opens the page filtered by it, as the link in the table does.
+        interaction: { mode: "index", axis: vertical ? "x" : "y", intersect: false },
+        onClick: function (event, elements) {
+          var bar = elements.length ? bars[elements[0].index] : null;
+          if (bar && bar.href) window.location.assign(bar.href);
+        },
+        onHover: function (event, elements) {
+          var linked = elements.length && bars[elements[0].index].href;
+          event.native.target.style.cursor = linked ? "pointer" : "";
+        },
         plugins: {
           legend: { display: series.length > 1, labels: { color: TEXT, boxWidth: 12 } },
           tooltip: {
@@ -94,10 +106,29 @@
     });
   }
 
-  function syncOrdering() {
+  // The filter panel shows the state in the address, always: after an htmx swap, and after
+  // Back or Forward (htmx restores a snapshot whose controls still hold the values the page
+  // was first rendered with). The control being typed in is left alone.
+  function syncForm() {
     var form = document.getElementById("filter-form");
     if (!form) return;
-    var ordering = new URLSearchParams(window.location.search).get("ordering");
+    var params = new URLSearchParams(window.location.search);
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (!control.name || control.type === "hidden" || control.type === "submit") return;
+      if (control === document.activeElement) return;
+      var value = params.getAll(control.name).join(",");
+      if (control.tagName === "SELECT") {
+        var known = Array.prototype.some.call(control.options, function (option) { return option.value === value; });
+        if (!known) {  // a value no option has: shown as chosen, matching nothing
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = (form.dataset.unknownLabel || "%(value)s").replace("%(value)s", value);
+          control.appendChild(option);
+        }
+      }
+      control.value = value;
+    });
+    var ordering = params.get("ordering");
     var input = form.querySelector("input[name=ordering]");
     if (ordering) {
       if (!input) {
@@ -110,6 +141,19 @@
     } else if (input) {
       input.remove();
     }
+    // Mark the controls the server refused (the errors are listed in #results).
+    var errors = document.querySelector("[data-filter-errors]");
+    var refused = errors ? errors.dataset.filterErrors.split(" ") : [];
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (!control.name || control.type === "hidden") return;
+      if (refused.indexOf(control.name) >= 0) {
+        control.setAttribute("aria-invalid", "true");
+        control.setAttribute("aria-describedby", "filter-errors");
+      } else {
+        control.removeAttribute("aria-invalid");
+        control.removeAttribute("aria-describedby");
+      }
+    });
   }
 
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
@@ -131,8 +175,10 @@
         if (params[name] === "") delete params[name];
       });
     });
-    document.body.addEventListener("htmx:pushedIntoHistory", syncOrdering);
-    document.body.addEventListener("htmx:historyRestore", function () { enhance(document); });
+    document.body.addEventListener("htmx:pushedIntoHistory", syncForm);
+    document.body.addEventListener("htmx:afterSettle", syncForm);
+    document.body.addEventListener("htmx:historyRestore", function () { syncForm(); enhance(document); });
+    window.addEventListener("popstate", function () { window.setTimeout(syncForm, 0); });
   } else {
     enhance(document);
   }

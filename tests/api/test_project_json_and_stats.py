@@ -11,7 +11,7 @@ def test_project_json_has_the_documented_fields(api_client, annex):
     assert set(data) == {
         "id", "slug", "title", "short_name", "summary", "status", "scope", "region", "countries",
         "planned_start", "planned_end", "actual_start", "actual_end", "donors", "partners", "corridors",
-        "objectives", "budgets", "transactions", "planned_disbursements", "links",
+        "objectives", "sectors", "policy_markers", "budgets", "transactions", "planned_disbursements", "links",
     }
     assert data["budgets"] == data["transactions"] == data["planned_disbursements"] == []  # the annex has no money
     assert data["status"] == {"code": 4, "label": "Closed"}

@@ -14,6 +14,8 @@ from api.serializers import ProjectSerializer
 from benchmarks.synthetic import portfolio_generate
 from donors.models import Donor, Partner
 from finance.models import Budget, BudgetStatus, BudgetType, PlannedDisbursement, Transaction, TransactionType
+from classifications.models import ProjectPolicyMarker
+from classifications.selectors import CLASSIFICATION_LISTS
 from finance.selectors import money_lists
 from projects.models import Funding, Objective, Project, ProjectPartner
 from projects.selectors import project_visible, with_lists
@@ -34,10 +36,11 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
         actual_start="2014-02-01", actual_end="2016-03-31"
     )
     money_of_some_projects()
+    markers_of_some_projects()
     request = APIRequestFactory().get("/api/v1/projects/")
     request.user = officer
     context = {"request": request}
-    fast = with_lists(project_visible(user=officer).select_related("region"), money_lists(officer)).order_by("pk")
+    fast = with_lists(project_visible(user=officer).select_related("region"), {**money_lists(officer), **CLASSIFICATION_LISTS}).order_by("pk")
     prefetched = (
         project_visible(user=officer).select_related("region").order_by("pk").prefetch_related(
             "countries",
@@ -45,6 +48,7 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
             Prefetch("fundings", queryset=Funding.objects.select_related("donor").order_by("donor__acronym")),
             Prefetch("project_partners", queryset=ProjectPartner.objects.select_related("partner")),
             Prefetch("objectives", queryset=Objective.objects.order_by("order")),
+            "sectors", "policy_markers",
             "budgets",
             Prefetch("transactions", queryset=Transaction.objects.select_related(
                 "provider_donor", "provider_partner", "receiver_donor", "receiver_partner")),
@@ -71,6 +75,13 @@ def test_the_hand_built_json_equals_the_declared_fields_for_every_field_of_every
     donors = [donor for project in hand_built for donor in project["donors"]]
     assert {"1234567.50", None} <= {donor["amount"] for donor in donors}
     assert any(len(project["partners"]) > 1 for project in hand_built)
+
+
+def markers_of_some_projects():
+    """Policy markers of every significance on a few projects (the annex has none)."""
+    for i, project in enumerate(Project.objects.order_by("pk")[:5]):
+        ProjectPolicyMarker.objects.create(project=project, code=str(i + 1), significance=i)
+        ProjectPolicyMarker.objects.create(project=project, code="12", significance=1)
 
 
 def money_of_some_projects():
@@ -103,7 +114,7 @@ def money_of_some_projects():
 def test_links_are_what_reverse_gives(annex, slug):
     from django.urls import reverse
 
-    projects = with_lists(project_visible(user=None).select_related("region"), money_lists(None))
+    projects = with_lists(project_visible(user=None).select_related("region"), {**money_lists(None), **CLASSIFICATION_LISTS})
     project = projects.get(slug="gap-migrant-domestic-workers")
     project.slug = slug
     request = APIRequestFactory().get("/api/v1/projects/")

@@ -4,13 +4,11 @@ Every test fails on a JavaScript error or a console error, and saves a
 screenshot under artifacts/screenshots/.
 """
 import contextlib
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.dashboards.test_money import RATES_FILE as MONEY_RATES
 from tests.dashboards.test_money import SDC_ONLY, money  # noqa: F401 (a fixture)
@@ -19,30 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def chromium_path() -> str:
-    """Debian's Chromium (scripts/system-packages installs it); never a downloaded browser."""
-    path = os.environ.get("PORTFOLIO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    assert Path(path).exists(), "Chromium is missing: run scripts/system-packages (installs chromium)."
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's sync API keeps an event loop running in this thread; the
-    # test's own ORM calls (fixtures) are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @contextlib.contextmanager
 def open_page(browser, live_server, *, bypass_csp=False):
     """A fresh browser page; fails the test on any console error or uncaught exception."""
@@ -108,12 +82,12 @@ def test_choosing_donor_sdc_shows_five_projects_and_updates_figures_and_charts(p
     screenshot(page, "dashboard-donor-sdc")
 
 
-def test_timeline_draws_one_bar_per_filtered_project_with_today_marked(page):
+def test_timeline_draws_one_bar_per_filtered_project_over_their_span(page):
     page.goto("/?region=arab-states")
     count = int(figure(page, "projects").inner_text())
     assert count == 5
     expect(page.locator("[data-timeline-bar]")).to_have_count(count)
-    expect(page.locator(".timeline__today").first).to_be_visible()
+    expect(page.locator(".timeline__today")).to_have_count(0)  # the annex ended before today
     page.get_by_label("Region", exact=True).select_option("africa")
     expect(figure(page, "projects")).to_have_text("4")
     expect(page.locator("[data-timeline-bar]")).to_have_count(4)
@@ -313,3 +287,53 @@ def test_pages_with_money_pass_axe_wcag_aa_checks(browser, live_server, money, s
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
         )
         assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+
+
+# --- Issue 17: the map and the charts that filter ---
+
+
+def test_clicking_a_country_on_the_map_filters_the_page(page):
+    page.goto("/?region=arab-states")
+    jordan = page.locator('[data-map-svg] a[data-country="JO"]')
+    count = jordan.get_attribute("data-count")
+    screenshot(page, "dashboard-map-arab-states")
+    jordan.click()
+    expect(page).to_have_url(re.compile(r"[?&]region=arab-states&country=JO$"))
+    expect(figure(page, "projects")).to_have_text(count)
+    expect(page.locator("tr[data-project]")).to_have_count(int(count))
+    page.locator("[data-map]").screenshot(path=str(SCREENSHOTS / "map-jordan.png"))
+
+
+def test_the_map_at_phone_width_fits_and_its_table_opens(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    box = page.locator("[data-map-svg]").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.get_by_text("The map as a table").click()
+    expect(page.locator('[data-map-table] tr[data-country-row="NP"]')).to_be_visible()
+    page.locator("[data-map]").screenshot(path=str(SCREENSHOTS / "map-phone.png"))
+    screenshot(page, "dashboard-map-phone")
+
+
+@pytest.mark.parametrize("chart_id, expected", [
+    ("chart-region", r"[?&]region=[-a-z]+"),
+    ("chart-donor", r"[?&]donor=[A-Z]+"),
+    ("chart-year", r"[?&]year_from=(\d{4})&year_to=\1"),
+])
+def test_clicking_a_bar_applies_its_filter(page, chart_id, expected):
+    page.goto("/?status=4")
+    expect(page.locator(f"#{chart_id}")).to_be_visible()
+    page.locator(f"#{chart_id}").scroll_into_view_if_needed()
+    value = chart_data(page, chart_id)[0]
+    point = page.evaluate(
+        """id => { const chart = window.Chart.getChart(document.getElementById(id));
+                   const bar = chart.getDatasetMeta(0).data[0];
+                   const box = chart.canvas.getBoundingClientRect();
+                   const p = bar.getCenterPoint ? bar.getCenterPoint() : {x: bar.x, y: bar.y};
+                   return {x: box.left + p.x, y: box.top + p.y}; }""",
+        chart_id,
+    )
+    page.mouse.click(point["x"], point["y"])
+    expect(page).to_have_url(re.compile(expected))
+    expect(page).to_have_url(re.compile(r"[?&]status=4"))
+    expect(figure(page, "projects")).to_have_text(str(value))

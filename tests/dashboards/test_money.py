@@ -104,7 +104,7 @@ def test_the_currency_picker_stays_in_the_url_and_in_the_links(anonymous_client,
 def test_an_unknown_currency_is_a_named_error_and_totals_stay_in_the_default(anonymous_client, money, code):
     response = anonymous_client.get("/", {"donor": "SDC", "currency": code})
     body = response.content.decode()
-    assert 'role="alert"' in body and "<strong>currency</strong>" in body
+    assert 'role="alert"' in body and "<strong>Currency of the totals</strong>" in body
     assert f"“{code}” is not a currency the totals can be shown in" in body
     assert response.context["money"].currency == "USD"
     project = anonymous_client.get(f"/projects/{SDC_ONLY}/", {"currency": code}).content.decode()

@@ -81,13 +81,13 @@ def test_bad_filters_are_named_not_crashed(anonymous_client, annex):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'role="alert"' in body
-    assert "<strong>country</strong>" in body and "<strong>year_from</strong>" in body
+    assert "<strong>Country</strong>" in body and "<strong>From year</strong>" in body
 
 
 def test_a_year_range_that_ends_before_it_starts_is_an_error_not_a_result(anonymous_client, annex):
     response = anonymous_client.get("/", {"year_from": "2016", "year_to": "2012"})
     assert 'role="alert"' in response.content.decode()
-    assert "<strong>year_to</strong>" in response.content.decode()
+    assert "<strong>To year</strong>" in response.content.decode()
     assert listed_slugs(response) == set()
 
 
@@ -131,11 +131,25 @@ def test_charts_are_drawn_from_database_aggregates(anonymous_client, annex):
     assert per_year["2011"] == 1 and per_year["2013"] == 5 and per_year["2015"] == 2
 
 
-def test_timeline_marks_today_and_spans_it(anonymous_client, annex):
+def test_timeline_spans_the_projects_shown_and_marks_today_only_inside(anonymous_client, annex):
+    """The annex ends in 2018: the axis stops there, and today (after it) is not drawn."""
     response = anonymous_client.get("/", {"donor": "SDC"})
     timeline = response.context["timeline"]
-    assert timeline.start <= datetime.date.today() <= timeline.end
-    assert 'class="timeline__today"' in response.content.decode()
+    starts = [row["effective_start"] for row in timeline.rows]
+    ends = [row["effective_end"] for row in timeline.rows]
+    assert timeline.start == datetime.date(min(starts).year, 1, 1)
+    assert timeline.end == datetime.date(max(ends).year, 12, 31)
+    assert not timeline.shows_today and timeline.today_offset is None
+    body = response.content.decode()
+    assert 'class="timeline__today"' not in body and "data-timeline-today-legend" not in body
+
+
+def test_timeline_marks_today_when_it_falls_inside(annex):
+    from dashboards.selectors import project_timeline
+
+    timeline = project_timeline(Project.objects.all(), today=datetime.date(2014, 7, 1))
+    assert timeline.shows_today and 0 < timeline.today_offset < 100
+    assert next(y["year"] for y in timeline.years) == timeline.start.year == 2008
 
 
 def test_corridor_page_lists_np_ae(anonymous_client, annex):

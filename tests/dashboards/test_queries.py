@@ -13,11 +13,14 @@ from regions.models import Corridor, Country, Region
 
 # Figures 4, charts 1 + 1 + 1 (per year), timeline 2, table count + page + 2 prefetches,
 # filter panel 7 (regions, global?, countries, donors, partners, corridors),
-# money 4 (budgets, spending transactions, donor contributions, spending per year)
-# and, when a donor contributed, 1 for the contributing donors' names.
-DASHBOARD_QUERIES = 23
-DASHBOARD_MONEY_QUERIES = 24
-CORRIDOR_QUERIES = 2
+# money 4 (budgets, spending transactions, donor contributions, spending per year),
+# the map's projects per country 1,
+# and, when a donor contributed, 1 for the contributing donors' names; when the page shows money,
+# 2 for the map's budget and disbursed per country.
+DASHBOARD_QUERIES = 24
+DASHBOARD_MONEY_QUERIES = 27
+# The corridor table 2 and the filter panel 6 (as the dashboard's).
+CORRIDOR_QUERIES = 8
 # The project and its 5 prefetches, its money 4 (two totals, the budgets and the transactions listed),
 # its results 1 (six once it has some).
 PROJECT_PAGE_QUERIES = 11

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from lxml import etree
 
+from classifications.selectors import CLASSIFICATION_LISTS
 from finance.models import Budget, Transaction
 from finance.selectors import money_lists
 from iati.writer import activities_document, split_percentages
@@ -22,7 +23,7 @@ def iati_schema():
 
 
 def document_of(projects):
-    return etree.fromstring(activities_document(project_rows(projects)))
+    return etree.fromstring(activities_document(project_rows(projects, extra=CLASSIFICATION_LISTS)))
 
 
 def activity_of(slug):
@@ -90,7 +91,7 @@ def test_percentages_always_add_up_to_exactly_100():
 
 
 def money_document(user=None):
-    return etree.fromstring(activities_document(project_rows(project_visible(user=user), extra=money_lists(user))))
+    return etree.fromstring(activities_document(project_rows(project_visible(user=user), extra={**money_lists(user), **CLASSIFICATION_LISTS})))
 
 
 def activity_in(document, project):

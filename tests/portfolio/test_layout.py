@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.database_independent
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("portfolio", "regions", "donors", "projects", "deadlines", "finance", "results", "documents", "api", "iati", "integrations", "dashboards", "benchmarks")
+APPS = ("portfolio", "regions", "donors", "projects", "classifications", "deadlines", "finance", "results", "documents", "api", "iati", "integrations", "dashboards", "benchmarks")
 
 
 def _modules(app: str):

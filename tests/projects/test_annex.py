@@ -112,7 +112,7 @@ def test_seed_annex_twice_leaves_the_same_rows(annex):
     out = io.StringIO()
     call_command("seed_annex", stdout=out)
     assert _snapshot() == before
-    assert out.getvalue().strip() == "seed_annex: created nothing; left 147 existing rows unchanged"
+    assert out.getvalue().strip() == "seed_annex: created nothing; left 168 existing rows unchanged"
 
 
 def test_seed_annex_prints_a_one_line_summary_on_an_empty_database(db):

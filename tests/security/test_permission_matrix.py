@@ -414,6 +414,17 @@ def _api_project_list(c: Caller, obj):
     money = c.get("/api/v1/projects/", query_params={"format": "csv", "currency": "CHF"})
     row = next(r for r in csv_module.DictReader(io.StringIO(money.body_text)) if r["slug"] == sdc["slug"])
     assert (row["budget_chf"], row["disbursed_chf"]) == (("3000.00", "4000.00") if c.staff else ("", ""))
+    # The XLSX holds the CSV's rows: the draft and the internal money for staff only.
+    from tests.api.test_xlsx_export import xlsx_rows
+
+    xlsx = c.client.get("/api/v1/projects/", query_params={"format": "xlsx", "currency": "CHF"})
+    assert xlsx.status_code == 200
+    header, *rows = xlsx_rows(b"".join(xlsx.streaming_content))
+    by_slug = {row[header.index("slug")]: row + [None] * (len(header) - len(row)) for row in rows}
+    assert len(by_slug) == N_PUBLISHED + c.staff and (DRAFT_SLUG in by_slug) == c.staff
+    cells = by_slug[sdc["slug"]]
+    assert (cells[header.index("budget_chf")], cells[header.index("disbursed_chf")]) == (
+        (3000, 4000) if c.staff else (None, None))
 
 
 @rule("api/v1/projects/<str:pk>/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
@@ -579,6 +590,10 @@ def _dashboard(c: Caller, obj, route):
     assert _money_rows(response.context["money"].figures) == (2 if c.staff else 0)
     fragment = c.get("/" + route, headers={"HX-Request": "true"})
     c.assert_draft(fragment)
+    # The map counts visible projects only: Greenland (the draft's country) is staff's.
+    country_map = response.context["country_map"]
+    assert (HIDDEN_COUNTRY in {country.code for country in country_map.countries}) == c.staff
+    assert (f'data-country="{HIDDEN_COUNTRY}"' in response.body_text) == c.staff
 
 
 @rule("projects/<str:key>/", objects=("sdc-funded", "ec-funded", "unpublished"))
@@ -794,6 +809,8 @@ def _staff_admin_status(c: Caller, route: str, model) -> int:
     model_admin = admin.site._registry[model]
     instance = _admin_instance(c, model)
     tail = route.removeprefix(f"admin/{model._meta.app_label}/{model._meta.model_name}/")
+    if tail == "import/" and model._meta.app_label == "iati":  # the IATI import (iati.views): who may add projects
+        return 200 if request.user.has_perm("projects.add_project") else 403
     if tail == "import/":  # the transactions CSV import (finance.views): its own permission, not the model's
         return 200 if request.user.has_perm("finance.import_transactions") else 403
     if tail in ("<path:object_id>/report/", "<path:object_id>/decide/"):  # a deadline's work: POST only
