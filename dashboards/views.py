@@ -27,6 +27,7 @@ from deadlines.selectors import (
     report_visible_to,
     with_reports,
 )
+from documents.selectors import project_documents
 from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
 from projects.selectors import sees_all_projects
@@ -177,6 +178,7 @@ def project_detail(request, key):
             "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
             **money,
             "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
+            "documents": project_documents(project=project, user=request.user),
             **_api_links(project),
         },
     )

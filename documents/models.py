@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from documents.storage import get_documents_storage
-from documents.uploads import stored_name
+from documents.uploads import ALLOWED_TYPES, stored_name
 
 
 class DocumentCategory(models.TextChoices):
@@ -89,8 +89,13 @@ class Document(models.Model):
 
     def clean(self):
         if bool(self.file) == bool(self.url):
-            raise ValidationError(_("Give either a file or a link, not both and not neither."))
+            raise ValidationError(_("Give either a file or a link, not both and not neither."), code="file_or_link")
 
     @property
     def is_link(self) -> bool:
         return bool(self.url) and not self.file
+
+    @property
+    def format_label(self) -> str:
+        """What a reader is about to open: PDF, DOCX, CSV...; empty for a link."""
+        return "" if self.is_link else ALLOWED_TYPES.get(self.content_type, "").upper()

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from documents.selectors import DocumentLink, document_links_of
 from donors.models import OrganisationKind
 from classifications.selectors import PolicyMarkerItem, SectorItem
 from finance.selectors import BudgetItem, PlannedDisbursementItem, TransactionItem
@@ -56,7 +57,8 @@ def split_percentages(count: int) -> list[Decimal]:
 
 
 def activity_element(
-    project: ProjectRow, *, today: datetime.date | None = None, results: Iterable[ResultRow] = ()
+    project: ProjectRow, *, today: datetime.date | None = None, results: Iterable[ResultRow] = (),
+    documents: Iterable[DocumentLink] = (),
 ) -> etree._Element:
     today = today or timezone.localdate()
     budgets: list[BudgetItem] = project.extra.get("budgets", [])
@@ -123,6 +125,8 @@ def activity_element(
         _planned_disbursement(activity, item)
     for transaction in transactions:
         _transaction(activity, transaction)
+    for document in documents:
+        _document_link(activity, document)
     for result_row in results:  # `result` comes last but for crs-add and fss, after budgets and transactions
         result_element(activity, result_row)
     return activity
@@ -255,6 +259,18 @@ def result_element(activity, row: ResultRow):
     return element
 
 
+def _document_link(activity, document: DocumentLink):
+    """A public document: its download URL (or link), MIME type, title, category, language and date."""
+    element = etree.SubElement(activity, "document-link", url=document.url, format=document.format)
+    _narrative(element, "title", document.title)
+    etree.SubElement(element, "category", code=document.category)
+    if document.language:
+        etree.SubElement(element, "language", code=document.language.lower())
+    if document.date is not None:
+        etree.SubElement(element, "document-date", {"iso-date": document.date.isoformat()})
+    return element
+
+
 def _header() -> bytes:
     generated = timezone.now().isoformat(timespec="seconds")
     return (
@@ -263,21 +279,25 @@ def _header() -> bytes:
     ).encode()
 
 
-# Projects whose results are read together: six queries per batch (results.selectors.results_of).
+# Projects whose results and documents are read together: six queries per batch for results
+# (results.selectors.results_of), one for documents (documents.selectors.document_links_of).
 RESULTS_BATCH = 500
 
 
 def activities_stream(projects: Iterable[ProjectRow]) -> Iterator[bytes]:
     """Yield an <iati-activities> document piece by piece, one activity at a time.
 
-    Results carry approved actuals only, whoever asks: the XML is what IATI publishes.
+    Results carry approved actuals only, and documents public ones, whoever asks: the XML is what IATI publishes.
     """
     yield _header()
     today = timezone.localdate()
     for batch in batched(projects, RESULTS_BATCH):
-        results = results_of([project.id for project in batch])
+        ids = [project.id for project in batch]
+        results, documents = results_of(ids), document_links_of(ids)
         for project in batch:
-            element = activity_element(project, today=today, results=results.get(project.id, ()))
+            element = activity_element(
+                project, today=today, results=results.get(project.id, ()), documents=documents.get(project.id, ())
+            )
             yield etree.tostring(element, encoding="UTF-8", pretty_print=True)
     yield b"</iati-activities>\n"
 

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from classifications.admin import PolicyMarkerInline, SectorInline
 from deadlines.admin import DeadlineInline
+from documents.admin import DocumentInline
 from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
@@ -222,7 +223,7 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
     form = ProjectAdminForm
     inlines = [
         ObjectiveInline, FundingInline, ProjectPartnerInline, SectorInline, PolicyMarkerInline,
-        BudgetInline, TransactionInline, PlannedDisbursementInline, DeadlineInline,
+        BudgetInline, TransactionInline, PlannedDisbursementInline, DeadlineInline, DocumentInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "short_name", "slug", "summary", "is_published", "responsible_officer"]}),

@@ -16,7 +16,7 @@ from regions.services import reference_data_ensure
 
 ANNEX_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "annex.json"
 OFFICERS_GROUP = "Programme officers"
-OFFICER_APPS = ("projects", "classifications", "deadlines", "donors", "regions", "finance", "results")
+OFFICER_APPS = ("projects", "classifications", "deadlines", "donors", "regions", "finance", "results", "documents")
 # Permissions of those apps that belong to another group: the CSV import is for the "Finance" group.
 NOT_FOR_OFFICERS = {("finance", "import_transactions")}
 

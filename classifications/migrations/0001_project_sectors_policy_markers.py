@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('projects', '0011_funding_currency_upper_case'),
+        ('projects', '0012_project_iati_identifier'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

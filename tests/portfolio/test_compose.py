@@ -25,8 +25,31 @@ def _default(value: str) -> str:
     return match.group(1) if match else value
 
 
-def test_compose_has_the_six_services():
-    assert set(COMPOSE["services"]) == {"proxy", "web", "worker", "beat", "postgres", "redis"}
+def test_compose_has_the_seven_services():
+    assert set(COMPOSE["services"]) == {"proxy", "web", "worker", "beat", "postgres", "redis", "objectstore"}
+
+
+def test_documents_go_to_the_object_store_which_keeps_them_in_a_volume():
+    """Every app service stores documents in the objectstore's bucket; web creates the bucket at start."""
+    store = COMPOSE["services"]["objectstore"]
+    assert store["image"].startswith("chrislusf/seaweedfs:")
+    assert store["volumes"] == ["objectstore-data:/data"] and "objectstore-data" in COMPOSE["volumes"]
+    script = " ".join(store["command"])
+    assert "-s3.port=8333" in script and "-dir=/data" in script and "-s3.config=/tmp/s3.json" in script
+    for service in ("web", "worker", "beat"):
+        env = COMPOSE["services"][service]["environment"]
+        assert env["PORTFOLIO_DOCUMENTS_STORAGE"] == "s3"
+        assert env["DOCUMENTS_S3_ENDPOINT_URL"] == "http://objectstore:8333"
+        assert _default(env["DOCUMENTS_S3_BUCKET"])
+        for key in ("DOCUMENTS_S3_ACCESS_KEY_ID", "DOCUMENTS_S3_SECRET_ACCESS_KEY"):
+            assert env[key] == store["environment"][key] == f"${{{key}:?set {key}}}"  # one secret, required
+        assert "objectstore" in COMPOSE["services"][service]["depends_on"]
+    words = " ".join(_words("web")).split()
+    ensure = words.index("documents_bucket_ensure")
+    assert words.index("migrate") < ensure < words.index("gunicorn")
+    from django.core.management import get_commands
+
+    assert get_commands()["documents_bucket_ensure"] == "documents"
 
 
 def test_only_the_proxy_is_published_and_it_forwards_to_gunicorn():

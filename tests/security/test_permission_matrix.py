@@ -134,6 +134,10 @@ SECRET = {"sdc-funded": "ZZSECRET-SDC-report", "ec-funded": "ZZSECRET-EC-report"
 CONTACT = "zz-private-contact@example.org"
 # An approved and a submitted actual on the SDC project and the draft: the submitted one is staff-only.
 RESULT_APPROVED, RESULT_PENDING = "4242.5", "9191.5"
+# Documents: a public file and a restricted file of the SDC project, a public link of the draft.
+DOCUMENTS = {"public": "ZZDOC-PUBLIC brief", "restricted": "ZZDOC-RESTRICTED note", "draft": "ZZDOC-DRAFT page"}
+DOCUMENT_BYTES = b"%PDF-1.4\n% ZZDOC matrix\n%%EOF\n"
+DRAFT_DOCUMENT_URL = "https://example.org/zz-draft-document"
 N_PUBLISHED = 21  # the annex
 
 
@@ -144,6 +148,7 @@ class World:
     projects: dict  # object name → Project
     feeds: dict  # user name → feed token (the part of the URL before .ics)
     old_feed: str  # the SDC user's feed token before it was rotated
+    documents: dict  # DOCUMENTS key → Document
     reports: dict  # object name → ReportSubmission
 
 
@@ -154,9 +159,11 @@ def _feed_token(url: str) -> str:
 def _world_build() -> World:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from deadlines.models import Deadline
     from deadlines.services import calendar_feed_rotate
+    from documents.services import add_document
     from donors.models import Donor, DonorUser, Partner
     from finance.models import Budget, PlannedDisbursement, Transaction, TransactionType
     from integrations.services import token_create, token_revoke
@@ -227,6 +234,13 @@ def _world_build() -> World:
         Deadline.objects.create(project=project, kind="progress-report", title=SECRET[name],
                                 due_on=datetime.date(2000, 1, 1 + i))
 
+    documents = {
+        "public": add_document(sdc, title=DOCUMENTS["public"], is_public=True, user=users["officer"],
+                               upload=SimpleUploadedFile("brief.pdf", DOCUMENT_BYTES)),
+        "restricted": add_document(sdc, title=DOCUMENTS["restricted"], user=users["officer"],
+                                   upload=SimpleUploadedFile("note.pdf", DOCUMENT_BYTES)),
+        "draft": add_document(draft, title=DOCUMENTS["draft"], is_public=True, url=DRAFT_DOCUMENT_URL),
+    }
     reports = _reports_build(users, projects)
 
     tokens = {name: token_create(user=users[user], name=f"matrix {name}")[1] for name, user in TOKEN_USERS.items()}
@@ -235,7 +249,8 @@ def _world_build() -> World:
 
     old_feed = _feed_token(calendar_feed_rotate(user=users["sdc"]))
     feeds = {name: _feed_token(calendar_feed_rotate(user=user)) for name, user in users.items()}
-    return World(users=users, tokens=tokens, projects=projects, feeds=feeds, old_feed=old_feed, reports=reports)
+    return World(users=users, tokens=tokens, projects=projects, feeds=feeds, old_feed=old_feed,
+                 documents=documents, reports=reports)
 
 
 def _reports_build(users, projects) -> dict:
@@ -326,6 +341,8 @@ class Caller:
                 assert secret not in response.body_text, f"{response.request['PATH_INFO']} shows the {obj} deadline"
         if not self.staff:
             assert CONTACT not in response.body_text
+            for name in ("restricted", "draft"):  # documents only staff may read are never named to others
+                assert DOCUMENTS[name] not in response.body_text, f"{response.request['PATH_INFO']} names {name}"
 
     def assert_draft(self, response, *, visible: bool | None = None):
         visible = self.staff if visible is None else visible
@@ -447,6 +464,18 @@ def _api_project_results(c: Caller, obj):
         assert (RESULT_PENDING in response.body_text) == (c.staff and obj != "ec-funded")
     else:
         assert RESULT_APPROVED not in response.body_text
+
+
+@rule("api/v1/projects/<str:pk>/documents/", objects=("sdc-funded", "ec-funded", "unpublished"), api=True)
+def _api_project_documents(c: Caller, obj):
+    """Public documents of a visible project; restricted ones to officers only; a 404 like the project."""
+    response = c.get(_obj_url(c, obj, "/api/v1/projects/{pk}/documents/"))
+    _expect_project(c, obj, response)
+    c.assert_no_private_data(response)
+    titles = [d["title"] for d in response.json()["documents"]] if response.status_code == 200 else []
+    expected = {"sdc-funded": ["public"] + (["restricted"] if c.staff else []), "ec-funded": [],
+                "unpublished": ["draft"] if c.staff else []}[obj]
+    assert sorted(titles) == sorted(DOCUMENTS[name] for name in expected)
 
 
 @rule("api/v1/results.csv", api=True)
@@ -606,6 +635,10 @@ def _project_page(c: Caller, obj):
             finance = response.context["finance"]
             internal = c.staff and obj == "sdc-funded"
             assert (len(finance.budgets), len(finance.transactions)) == ((1, 1) if internal else (0, 0)), url
+            shown = {d.title for d in response.context["documents"]}
+            expected = {"sdc-funded": {"public", "restricted"} if c.staff else {"public"}, "ec-funded": set(),
+                        "unpublished": {"draft"}}[obj]
+            assert shown == {DOCUMENTS[name] for name in expected}, url
             assert _money_rows(finance.money) == (2 if internal else 0), url
         c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
 
@@ -671,6 +704,31 @@ def _donor_reporting(c: Caller, obj):
         c.assert_draft(response, visible=c.staff and acronym in ("SDC", HIDDEN_DONOR))
     else:
         c.assert_no_private_data(response)
+
+
+# --- Documents ---
+
+
+@rule("documents/<int:pk>/", objects=tuple(DOCUMENTS))
+def _document_download(c: Caller, obj):
+    """The bytes (or the link) for whoever may read the document; a 404, never a 403, for anyone else.
+
+    Tokens are ignored here as on every page: a token caller is anonymous.
+    """
+    document = c.world.documents[obj]
+    response = c.get(f"/documents/{document.pk}/")
+    if obj != "public" and not c.staff:
+        assert response.status_code == 404
+        assert DRAFT_DOCUMENT_URL not in response.body_text and "Location" not in response
+        c.assert_no_private_data(response)
+        return
+    if obj == "draft":
+        assert response.status_code == 302 and response["Location"] == DRAFT_DOCUMENT_URL
+        return
+    assert response.status_code == 200
+    assert response.body_text.encode() == DOCUMENT_BYTES
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert c.get("/documents/999999999/").status_code == 404
 
 
 # --- Calendar ---

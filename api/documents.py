@@ -1,0 +1,64 @@
+"""`/api/v1/projects/{id}/documents/`: the documents of a project the caller may see.
+
+A 404 for a project the caller may not see, exactly as the project itself. Everyone but
+the staff gets public documents only (documents.selectors). `url` is where the document
+is fetched: the download page (after the same check) for a file, the link itself for a link.
+"""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from api.base import StrictApiMixin, error_responses
+from api.renderers import ORJSONRenderer
+from api.views import project_pk
+from documents.models import Document
+from documents.selectors import download_path, project_documents
+from projects.models import Project
+from projects.selectors import project_visible
+
+
+class CategorySerializer(serializers.Serializer):
+    code = serializers.CharField(source="category", help_text="IATI DocumentCategory code, e.g. A07.")
+    name = serializers.CharField(source="get_category_display")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(source="*")
+    date = serializers.DateField(source="document_date", allow_null=True)
+    public = serializers.BooleanField(source="is_public")
+    kind = serializers.SerializerMethodField()
+    content_type = serializers.CharField(help_text="The type read from the file's content; empty for a link.")
+    size = serializers.IntegerField(allow_null=True, help_text="Bytes; null for a link.")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "category", "language", "date", "public", "kind", "content_type", "size", "url"]
+
+    def get_kind(self, document) -> str:
+        return "link" if document.is_link else "file"
+
+    def get_url(self, document) -> str:
+        """The absolute download URL of a file (on the host the caller used), or the link."""
+        return document.url if document.is_link else self.context["request"].build_absolute_uri(download_path(document))
+
+
+class ProjectDocumentsSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    documents = DocumentSerializer(many=True)
+
+
+@extend_schema(tags=["projects"], responses={200: ProjectDocumentsSerializer, **error_responses(400, 401, 404, 406, 429)})
+class ProjectDocumentsView(StrictApiMixin, generics.GenericAPIView):
+    """A project's documents (files and links): public ones, and to officers restricted ones too."""
+
+    serializer_class = ProjectDocumentsSerializer
+    queryset = Project.objects.none()
+    pagination_class = None
+    renderer_classes = [ORJSONRenderer]
+
+    def get(self, request, pk):
+        project = get_object_or_404(project_visible(user=request.user).only("id"), pk=project_pk(pk))
+        documents = project_documents(project=project, user=request.user)
+        return Response(self.get_serializer({"project": project.pk, "documents": documents}).data)
