@@ -204,6 +204,11 @@ def test_submitted_returned_resubmitted_approved_then_downloaded_by_the_owed_don
                   f"/reporting/{name}", f"/static/{name}", f"/reporting/reports/{second.pk}/file/v2.pdf"):
         assert ec_client.get(guess).status_code == 404, guess
         assert sdc_client.get(guess).status_code == 404, guess
+    # The documents app's own download of the file (by its document id) serves restricted files to staff only.
+    from django.urls import reverse
+
+    assert ec_client.get(reverse("documents:download", args=[second.document_id])).status_code == 404
+    assert sdc_client.get(reverse("documents:download", args=[second.document_id])).status_code == 404
     # Staff download every version.
     assert officer_client.get(f"/reporting/reports/{first.pk}/file/").status_code == 200
 
