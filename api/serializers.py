@@ -12,13 +12,42 @@ from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from classifications.models import PolicySignificance, ProjectPolicyMarker, ProjectSector
-from classifications.selectors import PolicyMarkerItem, SectorItem, project_classification_lists
+from classifications.models import (
+    PolicySignificance,
+    ProjectPolicyMarker,
+    ProjectSector,
+)
+from classifications.selectors import (
+    PolicyMarkerItem,
+    SectorItem,
+    project_classification_lists,
+)
+from deadlines.models import OCDS_MILESTONE_STATUS, DeadlineStatus, SubmissionState
+from deadlines.selectors import report_file_url, report_visible_to
 from donors.models import Donor, Partner
-from finance.models import Budget, BudgetStatus, BudgetType, PlannedDisbursement, Transaction, TransactionType
+from finance.models import (
+    Budget,
+    BudgetStatus,
+    BudgetType,
+    PlannedDisbursement,
+    Transaction,
+    TransactionType,
+)
 from finance.rates import ConvertedTotal, converted_total
-from finance.selectors import BudgetItem, PlannedDisbursementItem, ProjectMoney, TransactionItem, project_money_lists
-from projects.models import ActivityStatus, Funding, OrganisationRole, Project, ProjectPartner
+from finance.selectors import (
+    BudgetItem,
+    PlannedDisbursementItem,
+    ProjectMoney,
+    TransactionItem,
+    project_money_lists,
+)
+from projects.models import (
+    ActivityStatus,
+    Funding,
+    OrganisationRole,
+    Project,
+    ProjectPartner,
+)
 from projects.selectors import STATS_GROUPS, project_lists
 from regions.models import Corridor, Country, Region
 
@@ -485,17 +514,51 @@ class DeadlineProjectSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class DeadlineReportSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The latest version submitted.")
+    state = serializers.ChoiceField(choices=SubmissionState.choices, help_text="The latest version's state.")
+    approved_version = serializers.IntegerField(allow_null=True)
+    approved_file = serializers.URLField(allow_null=True, help_text="Where the approved version's file is downloaded.")
+
+
 class DeadlineSerializer(serializers.Serializer):
-    """A deadline of a project: what is due, when, to which donor, and whether it is closed."""
+    """A deadline of a project: what is due, when, to which donor, its state, and its report where the caller may read it.
+
+    `report` is shown to staff and to the donor the report is owed to (the deadline's donor), else null.
+    """
 
     id = serializers.IntegerField()
     project = DeadlineProjectSerializer()
     kind = serializers.SerializerMethodField()
     title = serializers.CharField(source="label")
     due_on = serializers.DateField()
-    state = serializers.CharField()
+    state = serializers.SerializerMethodField()
+    ocds_status = serializers.SerializerMethodField()
     donor = serializers.CharField(source="donor.acronym", default=None, allow_null=True)
+    report = serializers.SerializerMethodField()
 
     @extend_schema_field(CodeLabelSerializer)
     def get_kind(self, deadline) -> dict:
         return {"code": deadline.kind, "label": str(deadline.get_kind_display())}
+
+    @extend_schema_field(serializers.ChoiceField(choices=DeadlineStatus.choices))
+    def get_state(self, deadline) -> str:
+        return deadline.status(self.context.get("today"))
+
+    @extend_schema_field(serializers.ChoiceField(choices=["scheduled", "met", "notMet"], allow_null=True,
+                                                 help_text="The OCDS milestone status this state reads as."))
+    def get_ocds_status(self, deadline) -> str | None:
+        return OCDS_MILESTONE_STATUS.get(deadline.status(self.context.get("today")))
+
+    @extend_schema_field(DeadlineReportSerializer(allow_null=True))
+    def get_report(self, deadline) -> dict | None:
+        request = self.context.get("request")
+        if deadline.report_version is None or request is None or not report_visible_to(user=request.user, deadline=deadline):
+            return None
+        url = report_file_url(deadline.approved_report_id)
+        return {
+            "version": deadline.report_version,
+            "state": deadline.report_state,
+            "approved_version": deadline.approved_report_version,
+            "approved_file": request.build_absolute_uri(url) if url else None,
+        }

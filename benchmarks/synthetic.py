@@ -452,11 +452,11 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
     rules = [rule for donor_id, _acronym in donors for rule in ref.rules.get(donor_id, ())]
     deadlines = []
     for key, spec in deadlines_wanted(project=plan, rules=rules).items():
-        # Past deadlines are mostly done; a few are overdue and still open.
+        # Past deadlines are mostly met; a few are overdue and still open.
         done = spec.due_on < today and rng.random() < 0.9
         deadlines.append((
             str(spec.kind), spec.title, spec.due_on, None, spec.donor_id,
-            str(DeadlineState.DONE if done else DeadlineState.OPEN), None, now if done else None, key, now, now,
+            str(DeadlineState.APPROVED if done else DeadlineState.OPEN), "", None, now if done else None, key, now, now,
         ))
 
     children = {
@@ -747,8 +747,8 @@ CHILD_TABLES = {
     "fundings": (Funding, ("donor_id", "amount", "currency")),
     "partners": (ProjectPartner, ("partner_id", "role")),
     "deadlines": (Deadline, (
-        "kind", "title", "due_on", "owner_id", "donor_id", "state", "closed_by_id", "closed_at", "generation_key",
-        "created_at", "updated_at",
+        "kind", "title", "due_on", "owner_id", "donor_id", "state", "reason", "closed_by_id", "closed_at",
+        "generation_key", "created_at", "updated_at",
     )),
     "budgets": (Budget, BUDGET_FIELDS),
     "transactions": (Transaction, TRANSACTION_FIELDS),

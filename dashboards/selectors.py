@@ -22,6 +22,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 from classifications.selectors import sector_choices
 from dashboards.names import corridor_name, country_name
 from deadlines.models import Deadline
+from deadlines.selectors import deadlines_overdue, deadlines_upcoming
 from donors.models import Donor, Partner
 from finance.currencies import currency_codes, normalise_currency
 from finance.models import Budget, BudgetType, Transaction
@@ -357,9 +358,14 @@ def project_for_user(*, user, key: str) -> Project | None:
     )
 
 
-def deadlines_next(deadlines: QuerySet[Deadline], *, limit: int = 5) -> list[Deadline]:
-    """The first open deadlines of deadlines_readable_by() (overdue ones first, as they are the earliest)."""
-    return list(deadlines.open()[:limit])
+def deadlines_next(deadlines: QuerySet[Deadline], *, today, limit: int = 5) -> list[Deadline]:
+    """The next still-owed deadlines of deadlines_readable_by(), soonest first; overdue ones are apart."""
+    return list(deadlines_upcoming(deadlines, today=today)[:limit])
+
+
+def deadlines_late(deadlines: QuerySet[Deadline], *, today) -> list[Deadline]:
+    """Deadlines really overdue (still open or returned, past their date); closed and history ones never are."""
+    return list(deadlines_overdue(deadlines, today=today))
 
 
 def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:

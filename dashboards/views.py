@@ -3,21 +3,30 @@
 Every page works as plain links and GET forms; when htmx asks (HX-Request),
 the dashboard answers with the results fragment only.
 """
+import csv
 from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from api.exports import csv_cell
 from dashboards import selectors
 from dashboards.geo import Choropleth, choropleth
-from deadlines.selectors import deadlines_readable_by
+from deadlines.filters import ReportingFilterSet
+from deadlines.selectors import (
+    deadline_steps,
+    deadlines_readable_by,
+    report_file_url,
+    report_visible_to,
+    with_reports,
+)
 from documents.selectors import project_documents
 from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
@@ -221,26 +230,64 @@ def donor_detail(request, acronym):
     if _is_fragment_request(request):
         return render(request, "dashboards/_results.html", context)
     deadlines = deadlines_readable_by(user=request.user, donor=donor)
-    context.update(
-        deadlines=deadlines,
-        next_deadlines=selectors.deadlines_next(deadlines) if deadlines is not None else None,
-        today=timezone.localdate(),
-    )
+    today = timezone.localdate()
+    if deadlines is not None:
+        context.update(
+            next_deadlines=selectors.deadlines_next(deadlines, today=today),
+            overdue_deadlines=selectors.deadlines_late(deadlines, today=today),
+        )
+    context.update(deadlines=deadlines, today=today)
     return render(request, "dashboards/donor_detail.html", context)
 
 
 @require_GET
 def donor_reporting(request, acronym):
-    """A donor's reporting deadlines: a 404 to everyone but its own users and officers."""
+    """A donor's reporting deadlines, filtered (project, state, year), as a page or CSV (`?format=csv`).
+
+    A 404 to everyone but its own users and officers. The approved report of a deadline
+    owed to this donor is downloadable; each deadline shows its state history.
+    """
     donor = selectors.donor_get(acronym=acronym, user=request.user)
     deadlines = deadlines_readable_by(user=request.user, donor=donor) if donor else None
     if deadlines is None:
         raise Http404(_("No such page."))
+    today = timezone.localdate()
+    filterset = ReportingFilterSet(request.GET, queryset=with_reports(deadlines.select_related("donor")), today=today)
+    rows = list(filterset.qs) if filterset.is_valid() else []
+    if request.GET.get("format") == "csv":
+        return reporting_csv(request, rows, today=today, filename=f"{donor.acronym}-reporting.csv")
+    steps = deadline_steps(deadline.pk for deadline in rows)
+    for deadline in rows:
+        deadline.report_readable = report_visible_to(user=request.user, deadline=deadline)
+        deadline.steps = steps.get(deadline.pk, [])
+    query = request.GET.copy()
+    query["format"] = "csv"
     return render(
         request,
         "dashboards/donor_reporting.html",
-        {"donor": donor, "deadlines": deadlines, "today": timezone.localdate()},
+        {
+            "donor": donor, "deadlines": rows, "today": today, "filter": filterset, "csv_query": query.urlencode(),
+            "staff": request.user.is_staff,
+        },
     )
+
+
+def reporting_csv(request, rows, *, today, filename: str) -> HttpResponse:
+    """The reporting page's rows as CSV: what is due, its state, and the approved report's address."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["due_on", "project", "deadline", "kind", "donor", "state", "approved_version", "approved_file"])
+    for deadline in rows:
+        readable = report_visible_to(user=request.user, deadline=deadline)
+        url = report_file_url(deadline.approved_report_id) if readable else None
+        writer.writerow([csv_cell(value) for value in (
+            deadline.due_on.isoformat(), deadline.project.title, deadline.label, deadline.kind,
+            deadline.donor.acronym if deadline.donor else "", deadline.status(today),
+            (deadline.approved_report_version or "") if readable else "",
+            request.build_absolute_uri(url) if url else "",
+        )])
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -16,8 +16,8 @@ from simple_history.models import HistoricalRecords
 from donors.models import donor_id_of
 from projects.models import Funding
 
-# What closing or reopening a deadline changes; set by Deadline.close() and Deadline.reopen() only.
-CLOSING_FIELDS = ("state", "closed_by", "closed_at")
+# What a change of state writes; set by Deadline.move_to() and Deadline.reopen() only.
+CLOSING_FIELDS = ("state", "reason", "closed_by", "closed_at")
 
 
 class DeadlineKind(models.TextChoices):
@@ -30,15 +30,82 @@ class DeadlineKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The kinds met by submitting a report (deadlines.services.report_submit); the others are marked met.
+REPORT_KINDS = frozenset({
+    DeadlineKind.PROGRESS_REPORT, DeadlineKind.FINANCIAL_REPORT, DeadlineKind.FINAL_REPORT,
+    DeadlineKind.MIDTERM_EVALUATION,
+})
+
+
 class DeadlineState(models.TextChoices):
+    """What people did about a deadline: the stored state.
+
+    Whether an open (or returned) deadline is upcoming, due or overdue is not stored:
+    it follows from the date (Deadline.status, DeadlineQuerySet.with_status).
+    """
+
     OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved (met)")
     WAIVED = "waived", _("Waived")
+    SKIPPED = "skipped", _("Skipped")
+    CLOSED = "closed", _("Closed with the project")
+
+
+# Still owed: reminded, and upcoming, due or overdue by the date.
+ACTIVE_STATES = (DeadlineState.OPEN, DeadlineState.RETURNED)
+# A person closed it with a reason.
+REASON_STATES = (DeadlineState.WAIVED, DeadlineState.SKIPPED)
+# Closed: nothing is owed any more (reopen() makes it open again).
+CLOSED_STATES = (DeadlineState.APPROVED, *REASON_STATES, DeadlineState.CLOSED)
+
+
+class DeadlineStatus(models.TextChoices):
+    """What a page shows and the API filters by: the stored state, with open split by the date."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved (met)")
+    WAIVED = "waived", _("Waived")
+    SKIPPED = "skipped", _("Skipped")
+    CLOSED = "closed", _("Closed with the project")
+
+
+# The OCDS milestone status (codelist milestoneStatus) each status reads as; waived and skipped have none.
+OCDS_MILESTONE_STATUS = {
+    DeadlineStatus.UPCOMING: "scheduled",
+    DeadlineStatus.DUE: "scheduled",
+    DeadlineStatus.SUBMITTED: "scheduled",
+    DeadlineStatus.RETURNED: "scheduled",
+    DeadlineStatus.OVERDUE: "notMet",
+    DeadlineStatus.APPROVED: "met",
+    DeadlineStatus.CLOSED: "met",
+}
+
+
+def due_soon_until(today: datetime.date) -> datetime.date:
+    """The last day an open deadline counts as due (not yet upcoming): DEADLINE_DUE_SOON_DAYS ahead."""
+    return today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
 
 
 class DeadlineQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(state=DeadlineState.OPEN)
+        """Still owed (open or returned): what is reminded and may be upcoming, due or overdue."""
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def with_status(self, status: str, *, today: datetime.date):
+        """Deadlines whose DeadlineStatus is `status` on `today`; upcoming, due and overdue take returned ones too."""
+        if status == DeadlineStatus.OVERDUE:
+            return self.open().filter(due_on__lt=today)
+        if status == DeadlineStatus.DUE:
+            return self.open().filter(due_on__range=(today, due_soon_until(today)))
+        if status == DeadlineStatus.UPCOMING:
+            return self.open().filter(due_on__gt=due_soon_until(today))
+        return self.filter(state=status)
 
     def of_donor(self, donor_id: int):
         """What a donor may read: on projects it funds, the project's own dates and the reports owed to it.
@@ -84,6 +151,7 @@ class Deadline(models.Model):
         help_text="The donor a report is owed to; empty for the project's own dates. Only that donor's users see it.",
     )
     state = models.CharField(max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN)
+    reason = models.TextField(blank=True, help_text="Why it was waived or skipped.")
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -107,10 +175,13 @@ class Deadline(models.Model):
             ),
             models.CheckConstraint(condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"),
             models.CheckConstraint(condition=Q(state__in=DeadlineState.values), name="deadline_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state__in=REASON_STATES) | ~Q(reason=""), name="deadline_reason_when_waived_or_skipped",
+            ),
         ]
         indexes = [
-            # The reminder scan reads open deadlines by due date.
-            models.Index(fields=["due_on"], condition=Q(state="open"), name="deadline_open_due_idx"),
+            # The reminder scan reads open and returned deadlines by due date.
+            models.Index(fields=["due_on"], condition=Q(state__in=ACTIVE_STATES), name="deadline_open_due_idx"),
         ]
 
     def __str__(self):
@@ -130,21 +201,96 @@ class Deadline(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state == DeadlineState.OPEN
+        """Still owed: open, or its report returned."""
+        return self.state in ACTIVE_STATES
 
-    def close(self, *, state: str, user, now: datetime.datetime | None = None) -> None:
-        """Mark done or waived, recording who and when (unsaved; CLOSING_FIELDS change)."""
-        if state not in (DeadlineState.DONE, DeadlineState.WAIVED):
+    @property
+    def takes_report(self) -> bool:
+        return self.kind in REPORT_KINDS
+
+    def status(self, today: datetime.date | None = None) -> str:
+        """The DeadlineStatus: upcoming, due or overdue by the date while open, else the state."""
+        if self.state != DeadlineState.OPEN:
+            return self.state
+        today = today or timezone.localdate()
+        if self.due_on < today:
+            return DeadlineStatus.OVERDUE
+        return DeadlineStatus.DUE if self.due_on <= due_soon_until(today) else DeadlineStatus.UPCOMING
+
+    def status_label(self, today: datetime.date | None = None) -> str:
+        return DeadlineStatus(self.status(today)).label
+
+    @property
+    def is_late(self) -> bool:
+        """Still owed and past its date (a returned report too)."""
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def close(self, *, state: str, user, now: datetime.datetime | None = None, reason: str = "") -> None:
+        """Mark approved (met), waived, skipped or closed with the project, recording who and when (unsaved).
+
+        Waived and skipped need a reason (also a database constraint).
+        """
+        if state not in CLOSED_STATES:
             raise ValueError(f"cannot close a deadline as {state!r}")
+        if state in REASON_STATES and not reason.strip():
+            raise ValidationError({"reason": _("Say why the deadline is waived or skipped.")})
         self.state = state
+        self.reason = reason.strip()
         self.closed_by = user
         self.closed_at = now or timezone.now()
 
-    def reopen(self) -> None:
-        """Mark open again and forget who closed it (unsaved; CLOSING_FIELDS change)."""
-        self.state = DeadlineState.OPEN
+    def move_to(self, state: str) -> None:
+        """Open, submitted or returned: owed again or under review, closed by nobody (unsaved)."""
+        if state not in (DeadlineState.OPEN, DeadlineState.SUBMITTED, DeadlineState.RETURNED):
+            raise ValueError(f"{state!r} is a closing state: use close()")
+        self.state = state
+        self.reason = ""
         self.closed_by = None
         self.closed_at = None
+
+    def reopen(self) -> None:
+        """Mark open again and forget who closed it (unsaved; CLOSING_FIELDS change)."""
+        self.move_to(DeadlineState.OPEN)
+
+
+class SubmissionState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+class ReportSubmission(models.Model):
+    """One version of the report that meets a deadline: its file, and what the review made of it.
+
+    Versions are numbered 1..n per deadline and kept: a returned version stays as it
+    was and the next upload is a new one. The file is a restricted documents.Document;
+    only the approved version reaches the donor it is owed to (deadlines.selectors).
+    """
+
+    deadline = models.ForeignKey(Deadline, models.PROTECT, related_name="submissions")
+    version = models.PositiveSmallIntegerField()
+    document = models.OneToOneField("documents.Document", models.PROTECT, related_name="report_submission")
+    state = models.CharField(max_length=10, choices=SubmissionState.choices, default=SubmissionState.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's comment; required when the report is returned.")
+
+    class Meta:
+        ordering = ["deadline", "-version"]
+        verbose_name = "report submission"
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "version"], name="reportsubmission_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="reportsubmission_version_positive"),
+            models.CheckConstraint(condition=Q(state__in=SubmissionState.values), name="reportsubmission_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=SubmissionState.RETURNED) | ~Q(comment=""), name="reportsubmission_returned_comment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deadline.label}, version {self.version}"
 
 
 class ReminderDigestQuerySet(models.QuerySet):

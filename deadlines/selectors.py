@@ -1,15 +1,27 @@
 """Reads of deadlines, reminders and calendar feeds."""
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from deadlines.models import CalendarFeed, Deadline, ReminderDigest, ReminderScan
+from deadlines.models import (
+    REASON_STATES,
+    CalendarFeed,
+    Deadline,
+    DeadlineState,
+    DeadlineStatus,
+    ReminderDigest,
+    ReminderScan,
+    ReportSubmission,
+    SubmissionState,
+)
 from donors.models import Donor, donor_id_of
 from integrations.models import token_digest
 from projects.models import Project
@@ -60,7 +72,102 @@ def deadlines_api_list(*, user) -> QuerySet[Deadline]:
     readable = deadlines_readable_by(user=user)
     if readable is None:
         return Deadline.objects.none()
-    return readable.select_related("project", "donor")
+    return with_reports(readable.select_related("project", "donor"))
+
+
+def with_reports(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    """Each deadline with its latest report version and state and its approved version's id, in the same query.
+
+    Who may read them is report_visible_to's question, asked per row without a query.
+    """
+    versions = ReportSubmission.objects.filter(deadline=OuterRef("pk")).order_by("-version")
+    approved = versions.filter(state=SubmissionState.APPROVED)
+    return deadlines.annotate(
+        report_version=Subquery(versions.values("version")[:1]),
+        report_state=Subquery(versions.values("state")[:1]),
+        approved_report_id=Subquery(approved.values("pk")[:1]),
+        approved_report_version=Subquery(approved.values("version")[:1]),
+    )
+
+
+def report_visible_to(*, user, deadline: Deadline) -> bool:
+    """Whether `user` may know of a deadline's reports: staff, and the donor the report is owed to."""
+    if user.is_staff:
+        return True
+    own = donor_id_of(user)
+    return own is not None and deadline.donor_id == own
+
+
+def report_file_url(submission_id: int | None) -> str | None:
+    return reverse("report-file", args=[submission_id]) if submission_id else None
+
+
+def report_submission_readable(*, user, pk: int) -> ReportSubmission | None:
+    """The report version whose file `user` may download, else None (the view's 404).
+
+    Staff: any version. The donor it is owed to (deadline.donor), on a project it may
+    read: the approved version only. Anyone else, another donor included: none.
+    """
+    if not user.is_authenticated:
+        return None
+    submissions = ReportSubmission.objects.select_related("document").filter(pk=pk)
+    if user.is_staff:
+        return submissions.first()
+    own = donor_id_of(user)
+    readable = deadlines_readable_by(user=user)
+    if own is None or readable is None:
+        return None
+    return submissions.filter(
+        state=SubmissionState.APPROVED, deadline__donor_id=own, deadline__in=readable.order_by().values("pk"),
+    ).first()
+
+
+def report_versions(*, deadline: Deadline) -> list[ReportSubmission]:
+    """A deadline's report versions, newest first, with who submitted and reviewed them."""
+    return list(deadline.submissions.select_related("document", "submitted_by", "reviewed_by").order_by("-version"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change of a deadline's state in its history: to what, when, by whom, and why."""
+
+    state: str
+    label: str
+    at: datetime.datetime
+    by: str
+    reason: str
+
+
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    return " ".join(part for part in (first, last) if part) or username or ""
+
+
+def deadline_steps(deadline_ids) -> dict[int, list[Step]]:
+    """The state history of each deadline (simple-history rows where the state changed), oldest first; one query."""
+    rows = (
+        Deadline.history.filter(id__in=list(deadline_ids))
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "state", "reason", "history_date", "history_user__first_name", "history_user__last_name",
+                     "history_user__username")
+    )
+    steps = defaultdict(list)
+    for deadline_id, state, reason, at, first, last, username in rows:
+        mine = steps[deadline_id]
+        if mine and mine[-1].state == state:
+            continue
+        label = DeadlineState(state).label if state in DeadlineState.values else state
+        mine.append(Step(state, str(label), at, _person(first, last, username), reason))
+    return dict(steps)
+
+
+def deadlines_upcoming(deadlines: QuerySet[Deadline], *, today: datetime.date) -> QuerySet[Deadline]:
+    """Still owed and not yet past their date, soonest first."""
+    return deadlines.open().filter(due_on__gte=today).order_by("due_on", "id")
+
+
+def deadlines_overdue(deadlines: QuerySet[Deadline], *, today: datetime.date) -> QuerySet[Deadline]:
+    """Still owed (open or returned) and past their date, oldest first: never closed or history ones."""
+    return deadlines.with_status(DeadlineStatus.OVERDUE, today=today).order_by("due_on", "id")
 
 
 def reminder_window(*, today: datetime.date) -> tuple[datetime.date | None, datetime.date] | None:
@@ -137,10 +244,11 @@ def calendar_ics(*, user) -> bytes:
         event.add("dtstart", deadline.due_on)
         event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
         event.add("summary", f"{deadline.label}: {deadline.project}")
-        event.add("status", "CONFIRMED" if deadline.is_open else "CANCELLED")
+        # Waived and skipped are not delivered; met, submitted and history ones happened or are happening.
+        event.add("status", "CANCELLED" if deadline.state in REASON_STATES else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         if user.is_staff:
             event.add("url", deadline_admin_url(deadline.pk))
-        event.add("description", f"{deadline.get_kind_display()} of {deadline.project.title} ({deadline.get_state_display()}).")
+        event.add("description", f"{deadline.get_kind_display()} of {deadline.project.title} ({deadline.status_label()}).")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -30,12 +30,14 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deadlines.models import (
     CLOSING_FIELDS,
@@ -46,6 +48,8 @@ from deadlines.models import (
     Reminder,
     ReminderDigest,
     ReminderScan,
+    ReportSubmission,
+    SubmissionState,
 )
 from deadlines.selectors import (
     deadline_admin_url,
@@ -54,6 +58,8 @@ from deadlines.selectors import (
     digests_to_send,
     programme_officers,
 )
+from documents.models import DocumentCategory
+from documents.services import add_document
 from donors.models import Donor, ReportingBasis, ReportingRule
 from integrations.models import token_digest
 from projects.models import Project, StatusOverride
@@ -145,16 +151,17 @@ def history_before_entry(*, project: Project, due_on: datetime.date) -> bool:
 def deadlines_generate_for_project(*, project: Project) -> GenerateResult:
     """Create, move or remove the project's generated deadlines to match its dates and rules.
 
-    Idempotent. Open generated deadlines follow the dates; done and waived ones, and
-    manual ones, are never changed. New ones that are history (history_before_entry)
-    are made closed. An open generated deadline whose rule or date no
-    longer applies is removed. Costs three queries plus one write per change.
+    Idempotent. Open (and returned) generated deadlines follow the dates; submitted and
+    closed ones, and manual ones, are never changed. New ones that are history
+    (history_before_entry) are made closed with the project. An open generated deadline
+    whose rule or date no longer applies is removed, unless a report was submitted for it. Costs three queries plus one write per change.
     """
     rules = list(ReportingRule.objects.filter(donor__fundings__project=project).select_related("donor"))
     wanted = deadlines_wanted(project=project, rules=rules)
+    reported = ReportSubmission.objects.filter(deadline=OuterRef("pk"))
     existing = {
         deadline.generation_key: deadline
-        for deadline in project.deadlines.exclude(generation_key="").select_for_update()
+        for deadline in project.deadlines.exclude(generation_key="").annotate(reported=Exists(reported)).select_for_update()
     }
     result = GenerateResult()
     for key, spec in wanted.items():
@@ -165,7 +172,7 @@ def deadlines_generate_for_project(*, project: Project) -> GenerateResult:
                 donor_id=spec.donor_id,
             )
             if history_before_entry(project=project, due_on=spec.due_on):
-                deadline.close(state=DeadlineState.DONE, user=None, now=project.created_at)
+                deadline.close(state=DeadlineState.CLOSED, user=None, now=project.created_at)
             deadline.full_clean()
             deadline.save()
             result.created += 1
@@ -176,7 +183,7 @@ def deadlines_generate_for_project(*, project: Project) -> GenerateResult:
         else:
             result.kept += 1
     for deadline in existing.values():
-        if deadline.is_open:
+        if deadline.is_open and not deadline.reported:  # a report's versions are kept
             deadline.delete()
             result.removed += 1
         else:
@@ -192,18 +199,121 @@ def deadlines_generate_all() -> GenerateResult:
     return result
 
 
-def deadline_close(*, deadline: Deadline, state: str, user) -> Deadline:
-    """Mark a deadline done or waived; its pending reminders then stop."""
-    deadline.close(state=state, user=user)
+def _save_state(deadline: Deadline, user) -> Deadline:
+    """Save a change of state; its history row names `user` (simple-history)."""
+    deadline._history_user = user
     deadline.save(update_fields=[*CLOSING_FIELDS, "updated_at"])
     return deadline
 
 
-def deadline_reopen(*, deadline: Deadline) -> Deadline:
-    """Open a done or waived deadline again; it is reminded of again if its reminders are due."""
-    deadline.reopen()
-    deadline.save(update_fields=[*CLOSING_FIELDS, "updated_at"])
+def _locked(deadline: Deadline) -> Deadline:
+    return Deadline.objects.select_for_update().select_related("project").get(pk=deadline.pk)
+
+
+@transaction.atomic
+def deadline_close(*, deadline: Deadline, state: str, user, reason: str = "") -> Deadline:
+    """Mark a still-owed deadline met (approved), waived or skipped; its reminders then stop.
+
+    Waived and skipped need a reason. A report is met by approving it (report_approve),
+    not by marking it met.
+    """
+    locked = _locked(deadline)
+    if not locked.is_open:
+        raise ValidationError({"state": _("Only an open or returned deadline can be closed.")})
+    if state == DeadlineState.APPROVED and locked.takes_report:
+        raise ValidationError({"state": _("A report is met when its submitted version is approved.")})
+    locked.close(state=state, user=user, reason=reason)
+    _save_state(locked, user)
+    deadline.refresh_from_db()
     return deadline
+
+
+@transaction.atomic
+def deadline_reopen(*, deadline: Deadline, user=None) -> Deadline:
+    """Open a closed deadline again; it is reminded of again if its reminders are due."""
+    locked = _locked(deadline)
+    if locked.state not in (DeadlineState.APPROVED, DeadlineState.WAIVED, DeadlineState.SKIPPED, DeadlineState.CLOSED):
+        raise ValidationError({"state": _("Only a closed deadline can be reopened.")})
+    locked.reopen()
+    _save_state(locked, user)
+    deadline.refresh_from_db()
+    return deadline
+
+
+# Reports -----------------------------------------------------------------------------
+
+
+def report_submit(*, deadline: Deadline, user, upload, title: str = "") -> ReportSubmission:
+    """Store the uploaded report as a new version and mark the deadline submitted, all or nothing.
+
+    The file is checked (documents.uploads) before anything is stored; a refused file
+    raises ValidationError and leaves no row and no file. It is kept as a restricted
+    project document: staff read every version, the donor it is owed to the approved one.
+    """
+    with transaction.atomic():
+        locked = _locked(deadline)
+        if not locked.takes_report:
+            raise ValidationError({"kind": _("Only a report or an evaluation takes a report.")})
+        if not locked.is_open:
+            raise ValidationError({"state": _("A report can be submitted only while the deadline is open or returned.")})
+        version = (locked.submissions.aggregate(last=Max("version"))["last"] or 0) + 1
+        document = add_document(
+            locked.project, title=(title.strip() or _("%(label)s, version %(version)s") % {
+                "label": locked.label, "version": version})[:300],
+            user=user, upload=upload, is_public=False, category=DocumentCategory.REVIEW_AND_EVALUATION,
+            document_date=timezone.localdate(),
+        )
+        try:
+            submission = ReportSubmission.objects.create(
+                deadline=locked, version=version, document=document, submitted_by=user, submitted_at=timezone.now(),
+            )
+            locked.move_to(DeadlineState.SUBMITTED)
+            _save_state(locked, user)
+        except BaseException:
+            document.file.storage.delete(document.file.name)  # the rows roll back; the file must go too
+            raise
+    deadline.refresh_from_db()
+    return submission
+
+
+def _reviewable(submission: ReportSubmission) -> tuple[ReportSubmission, Deadline]:
+    locked = _locked(submission.deadline)
+    submission = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != SubmissionState.SUBMITTED or locked.state != DeadlineState.SUBMITTED:
+        raise ValidationError({"state": _("Only the submitted version can be approved or returned.")})
+    return submission, locked
+
+
+@transaction.atomic
+def report_return(*, submission: ReportSubmission, user, comment: str) -> ReportSubmission:
+    """Return the submitted version with a comment: the deadline is owed again (and reminded)."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must change: a returned report needs a comment.")})
+    submission, deadline = _reviewable(submission)
+    submission.state, submission.comment = SubmissionState.RETURNED, comment.strip()
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.save(update_fields=["state", "comment", "reviewed_by", "reviewed_at"])
+    deadline.move_to(DeadlineState.RETURNED)
+    _save_state(deadline, user)
+    return submission
+
+
+@transaction.atomic
+def report_approve(*, submission: ReportSubmission, user, comment: str = "") -> ReportSubmission:
+    """Approve the submitted version: the deadline is met, and the donor it is owed to may download it.
+
+    Another officer approves: not the one who submitted it.
+    """
+    submission, deadline = _reviewable(submission)
+    if submission.submitted_by_id is not None and submission.submitted_by_id == user.pk:
+        raise ValidationError({"reviewed_by": _("Another officer approves a report: not the one who submitted it.")})
+    now = timezone.now()
+    submission.state, submission.comment = SubmissionState.APPROVED, comment.strip()
+    submission.reviewed_by, submission.reviewed_at = user, now
+    submission.save(update_fields=["state", "comment", "reviewed_by", "reviewed_at"])
+    deadline.close(state=DeadlineState.APPROVED, user=user, now=now)
+    _save_state(deadline, user)
+    return submission
 
 
 # The scan ----------------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""The calendar link page and the feed at its secret URL."""
+"""The calendar link page, the feed at its secret URL, and a report's file."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from deadlines.models import CalendarFeed
-from deadlines.selectors import calendar_ics, calendar_user
+from deadlines.selectors import calendar_ics, calendar_user, report_submission_readable
 from deadlines.services import calendar_feed_revoke, calendar_feed_rotate
+from documents.views import document_response
 
 # The session key holding a new feed URL between the POST that made it and the page that shows it once.
 NEW_FEED_URL = "deadlines.new_feed_url"
@@ -44,3 +45,12 @@ def calendar_link(request):
     response = render(request, "deadlines/calendar_link.html", {"url": url if has_feed else None, "has_feed": has_feed})
     response["Cache-Control"] = "no-store"  # the page may hold the secret address
     return response
+
+
+@require_GET
+def report_file(request, pk: int):
+    """A report version's file: staff any version, the donor it is owed to the approved one; a 404 for anyone else."""
+    submission = report_submission_readable(user=request.user, pk=pk)
+    if submission is None:
+        raise Http404("No such report.")
+    return document_response(request, submission.document)

@@ -263,6 +263,8 @@ REMINDER_SCAN_HOUR = env_int("REMINDER_SCAN_HOUR", 6, minimum=0)
 REMINDER_SCAN_INTERVAL = env_int("REMINDER_SCAN_INTERVAL", 0, minimum=0)
 # After the last positive offset, an open overdue deadline is reminded of every this many days; 0: never.
 REMINDER_OVERDUE_EVERY = env_int("REMINDER_OVERDUE_EVERY", 7, minimum=0)
+# An open deadline is "due" (not yet "upcoming") from this many days before its date (issue 14).
+DEADLINE_DUE_SOON_DAYS = env_int("DEADLINE_DUE_SOON_DAYS", 30, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "reminders-daily": {
         "task": "deadlines.tasks.reminders_scan",

@@ -26,6 +26,7 @@ urlpatterns = [
     # The split view serves its start-up script from /api/docs/?script=: no inline script for the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("calendar/", include("deadlines.urls")),
+    path("reporting/", include("deadlines.reporting_urls")),
     path("documents/", include("documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dashboards.urls")),

@@ -58,8 +58,10 @@ def test_a_deadline_reads_as_what_is_due_when_and_to_whom(sdc_token_client, dead
         "kind": {"code": "progress-report", "label": "Progress report"},
         "title": "SDC report",
         "due_on": DAY.isoformat(),
-        "state": "open",
+        "state": "upcoming",
+        "ocds_status": "scheduled",
         "donor": "SDC",
+        "report": None,
     }
 
 
@@ -67,9 +69,9 @@ def test_filters_by_project_state_and_due_range(officer_token_client, sdc_token_
     assert titles(officer_token_client, project=deadlines["ec"].project_id) == ["EC report"]
     assert titles(officer_token_client, due_before=(DAY + datetime.timedelta(days=10)).isoformat()) == [
         "SDC report", "EC report"]
-    deadline_close(deadline=deadlines["ec"], state=DeadlineState.DONE, user=officer)
-    assert titles(officer_token_client, state="done") == ["EC report"]
-    assert titles(officer_token_client, state="open") == ["SDC report", "Draft report"]
+    deadline_close(deadline=deadlines["ec"], state=DeadlineState.WAIVED, user=officer, reason="Not asked for.")
+    assert titles(officer_token_client, state="waived") == ["EC report"]
+    assert titles(officer_token_client, state="upcoming") == ["SDC report", "Draft report"]
     # Another donor's project is no error: it matches nothing.
     assert titles(sdc_token_client, project=deadlines["ec"].project_id) == []
 
@@ -80,7 +82,8 @@ def test_filters_by_project_state_and_due_range(officer_token_client, sdc_token_
     ({"state": "lost"}, "state"),
     ({"project": "capsa"}, "project"),
     ({"owner": "1"}, "owner"),
-    ({"state": ["open", "done"]}, "state"),
+    ({"state": "open"}, "state"),  # stored, not a state the API filters by: upcoming, due or overdue
+    ({"state": ["upcoming", "waived"]}, "state"),
 ])
 def test_bad_parameters_are_a_400_naming_them(officer_token_client, params, field):
     response = officer_token_client.get("/api/v1/deadlines/", params)
@@ -93,3 +96,70 @@ def test_query_count_does_not_grow_with_the_page(officer_client, deadlines, djan
     with django_assert_num_queries(4):  # session, user, count, page
         response = officer_client.get("/api/v1/deadlines/", {"page_size": page_size, "due_after": DAY.isoformat()})
     assert len(response.json()["results"]) == page_size
+
+
+# Issue 14: states people act on, and the report where the caller may read it.
+
+
+def test_filters_by_the_derived_states(officer_token_client, deadlines, settings):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    settings.DEADLINE_DUE_SOON_DAYS = 30
+    Deadline.objects.filter(pk=deadlines["sdc"].pk).update(due_on=today - datetime.timedelta(days=1))
+    Deadline.objects.filter(pk=deadlines["ec"].pk).update(due_on=today + datetime.timedelta(days=10))
+    params = {"due_after": "2000-01-01"}
+    assert titles(officer_token_client, state="overdue", **params) == ["SDC report"]
+    assert titles(officer_token_client, state="due", **params) == ["EC report"]
+    assert "Draft report" in titles(officer_token_client, state="upcoming", **params)
+    [late] = officer_token_client.get("/api/v1/deadlines/", {"state": "overdue", "due_after": "2000-01-01"}).json()[
+        "results"]
+    assert (late["state"], late["ocds_status"]) == ("overdue", "notMet")
+
+
+@pytest.fixture
+def reported(deadlines, officer, second_officer, settings, tmp_path):
+    """The SDC report approved (version 1), the EC one submitted and in review."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deadlines.services import report_approve, report_submit
+
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+
+    def upload():
+        return SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")
+
+    approved = report_approve(submission=report_submit(deadline=deadlines["sdc"], user=officer, upload=upload()),
+                              user=second_officer)
+    report_submit(deadline=deadlines["ec"], user=officer, upload=upload())
+    return approved
+
+
+def test_a_deadline_carries_its_report_for_staff_and_the_donor_it_is_owed_to(
+    officer_token_client, sdc_token_client, ec_token_client, reported,
+):
+    def items(client):
+        response = client.get("/api/v1/deadlines/", {"due_after": DAY.isoformat()})
+        return {item["title"]: item for item in response.json()["results"]}
+
+    staff = items(officer_token_client)
+    file_url = f"http://testserver/reporting/reports/{reported.pk}/file/"
+    assert staff["SDC report"]["state"] == "approved" and staff["SDC report"]["ocds_status"] == "met"
+    assert staff["SDC report"]["report"] == {"version": 1, "state": "approved", "approved_version": 1,
+                                             "approved_file": file_url}
+    assert staff["EC report"]["state"] == "submitted"
+    assert staff["EC report"]["report"] == {"version": 1, "state": "submitted", "approved_version": None,
+                                            "approved_file": None}
+    assert staff["Draft report"]["report"] is None
+    assert items(sdc_token_client)["SDC report"]["report"]["approved_file"] == file_url
+    assert items(ec_token_client)["EC report"]["report"]["state"] == "submitted"
+    assert "SDC report" not in items(ec_token_client)
+    assert titles(officer_token_client, state="approved") == ["SDC report"]
+    assert titles(officer_token_client, state="submitted") == ["EC report"]
+
+
+def test_the_report_costs_no_query_per_deadline(officer_client, reported, django_assert_num_queries):
+    with django_assert_num_queries(4):  # session, user, count, page (the reports are subqueries of the page)
+        response = officer_client.get("/api/v1/deadlines/", {"due_after": DAY.isoformat()})
+    assert len(response.json()["results"]) == 3

@@ -20,7 +20,7 @@ def deadlines(annex):
     )
     ec = Deadline.objects.create(
         project=Project.objects.get(slug=EC_ONLY), kind=DeadlineKind.FINAL_REPORT,
-        title="EC final narrative report", due_on=datetime.date(2017, 6, 30), state=DeadlineState.DONE,
+        title="EC final narrative report", due_on=datetime.date(2017, 6, 30), state=DeadlineState.APPROVED,
     )
     return {"SDC": sdc, "EC": ec}
 

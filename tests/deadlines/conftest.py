@@ -118,3 +118,51 @@ def make_project(slug: str, *, officer=None, start=datetime.date(2024, 1, 1), en
         title=f"Project {slug}", short_name=slug, slug=slug, planned_start=start, planned_end=end,
         responsible_officer=officer,
     )
+
+
+# Reports (test_reports.py, test_report_admin.py) ---------------------------------------
+
+SDC_ONLY = "bangladesh-migration-policy"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf(name="report.pdf", body=b""):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF + body, content_type="application/pdf")
+
+
+def stored(directory) -> list:
+    return [path for path in directory.rglob("*") if path.is_file()]
+
+
+def documents_in(settings, directory):
+    """Store documents in `directory` for this test (the storage alias follows a settings change)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                      "OPTIONS": {"location": str(directory), "base_url": None}},
+    }
+    return directory
+
+
+@pytest.fixture
+def storage_dir(settings, tmp_path):
+    """Documents stored in a directory of this test, to see what is (not) left in it."""
+    return documents_in(settings, tmp_path)
+
+
+@pytest.fixture
+def report(annex, storage_dir):
+    """A progress report owed to SDC by a published project SDC alone funds, due in 60 days."""
+    from django.utils import timezone
+
+    from deadlines.models import Deadline, DeadlineKind
+    from donors.models import Donor
+    from projects.models import Project
+
+    return Deadline.objects.create(
+        project=Project.objects.get(slug=SDC_ONLY), donor=Donor.objects.get(acronym="SDC"),
+        kind=DeadlineKind.PROGRESS_REPORT, title="Progress report to SDC (year 1)",
+        due_on=timezone.localdate() + datetime.timedelta(days=60),
+    )

@@ -94,7 +94,7 @@ def test_project_page_shows_deadlines_inline(officer_client, annex):
     assert "Inline deadline" in page.text
 
 
-def test_upcoming_and_overdue_list_and_mark_done(officer_client, officer):
+def test_upcoming_and_overdue_list_and_mark_met(officer_client, officer):
     project = make_project("p1", officer=officer)
     today = datetime.date.today()
     overdue = Deadline.objects.create(project=project, title="Late report", due_on=today - datetime.timedelta(days=3))
@@ -104,16 +104,16 @@ def test_upcoming_and_overdue_list_and_mark_done(officer_client, officer):
     assert page.status_code == 200
     assert "Late report" in page.text and "Far away" not in page.text
 
-    officer_client.post("/admin/deadlines/deadline/", {"action": "mark_done", "_selected_action": [overdue.pk]})
+    officer_client.post("/admin/deadlines/deadline/", {"action": "mark_met", "_selected_action": [overdue.pk]})
     overdue.refresh_from_db()
-    assert (overdue.state, overdue.closed_by) == (DeadlineState.DONE, officer)
+    assert (overdue.state, overdue.closed_by) == (DeadlineState.APPROVED, officer)
 
 
 def test_reopen_action_opens_closed_deadlines_and_forgets_who_closed_them(officer_client, officer):
     project = make_project("p1", officer=officer)
     waived = deadline_close(
         deadline=Deadline.objects.create(project=project, title="Waived report", due_on=TODAY),
-        state=DeadlineState.WAIVED, user=officer,
+        state=DeadlineState.WAIVED, user=officer, reason="The donor no longer asks for it.",
     )
     still_open = Deadline.objects.create(project=project, title="Open report", due_on=TODAY)
 

@@ -57,7 +57,7 @@ def test_generation_is_idempotent(sdc_project):
 def test_changing_end_date_moves_open_final_report_and_keeps_done_ones(sdc_project, officer):
     deadlines_generate_for_project(project=sdc_project)
     end_deadline = sdc_project.deadlines.get(kind=DeadlineKind.PROJECT_END)
-    end_deadline.close(state=DeadlineState.DONE, user=officer)
+    end_deadline.close(state=DeadlineState.APPROVED, user=officer)
     end_deadline.save()
     manual = Deadline.objects.create(project=sdc_project, kind=DeadlineKind.OTHER, title="Steering committee",
                                      due_on=sdc_project.end)
@@ -70,7 +70,7 @@ def test_changing_end_date_moves_open_final_report_and_keeps_done_ones(sdc_proje
     assert result.moved >= 1
     assert _final(sdc_project).due_on == old_end + datetime.timedelta(days=365 + 90)
     end_deadline.refresh_from_db()
-    assert (end_deadline.state, end_deadline.due_on) == (DeadlineState.DONE, old_end)
+    assert (end_deadline.state, end_deadline.due_on) == (DeadlineState.APPROVED, old_end)
     manual.refresh_from_db()
     assert manual.due_on == old_end
     # The longer project gets one more progress report, not a duplicate of the others.
@@ -81,7 +81,7 @@ def test_changing_end_date_moves_open_final_report_and_keeps_done_ones(sdc_proje
 def test_done_final_report_stays_when_end_date_changes(sdc_project, officer):
     deadlines_generate_for_project(project=sdc_project)
     final = _final(sdc_project)
-    final.close(state=DeadlineState.WAIVED, user=officer)
+    final.close(state=DeadlineState.WAIVED, user=officer, reason="The donor waived the final report.")
     final.save()
 
     sdc_project.actual_end = sdc_project.end + datetime.timedelta(days=30)

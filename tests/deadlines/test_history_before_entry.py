@@ -1,14 +1,11 @@
 """Deadlines of a project that ended before it was entered are history (closed with it), not overdue alarms."""
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from deadlines.models import Deadline, DeadlineState
 from deadlines.services import deadlines_generate_for_project
-from projects.models import Project
 from projects.services import demo_seed
 from tests.deadlines.conftest import make_project
 
@@ -40,7 +37,7 @@ def test_a_project_that_ended_recently_still_owes_what_falls_after_its_entry(db)
     Funding.objects.create(project=project, donor=donor)
     deadlines_generate_for_project(project=project)
     states = dict(project.deadlines.values_list("kind", "state"))
-    assert states["project-end"] == DeadlineState.DONE  # due before it was entered
+    assert states["project-end"] == DeadlineState.CLOSED  # due before it was entered
     assert states["final-report"] == DeadlineState.OPEN  # due after: really owed
     closed = project.deadlines.get(kind="project-end")
     assert closed.closed_by is None and closed.closed_at == project.created_at
@@ -51,19 +48,6 @@ def test_a_running_project_keeps_its_past_deadlines_open(db):
     project = make_project("running", start=today - datetime.timedelta(days=400), end=today + datetime.timedelta(days=400))
     deadlines_generate_for_project(project=project)
     assert not project.deadlines.exclude(state=DeadlineState.OPEN).exists()
-
-
-def test_the_migration_closes_what_earlier_code_left_open(annex):
-    project = Project.objects.get(slug="capsa")
-    deadlines_generate_for_project(project=project)
-    Deadline.objects.filter(project=project).update(state=DeadlineState.OPEN, closed_at=None)  # as before
-    manual = Deadline.objects.create(project=project, title="Added by hand", due_on=datetime.date(2014, 1, 1))
-    migration = importlib.import_module("deadlines.migrations.0002_close_history_before_entry")
-    migration.close_history(apps, None)
-    generated = project.deadlines.exclude(generation_key="")
-    assert generated.exists() and not generated.filter(state=DeadlineState.OPEN).exists()
-    manual.refresh_from_db()
-    assert manual.state == DeadlineState.OPEN  # an officer's own deadline is theirs to close
 
 
 def test_the_donor_page_says_nothing_is_upcoming_when_all_is_history(annex, sdc_client):

@@ -5,7 +5,12 @@ import pytest
 from django.core import mail
 
 from deadlines.models import Deadline, DeadlineState, Reminder
-from deadlines.services import deadline_close, deadline_reopen, reminder_overdue_offset, reminders_run
+from deadlines.services import (
+    deadline_close,
+    deadline_reopen,
+    reminder_overdue_offset,
+    reminders_run,
+)
 from tests.deadlines.conftest import TODAY, make_project
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +48,13 @@ def test_open_deadline_is_reminded_before_on_plus_1_plus_7_then_weekly_each_once
     assert "28 days overdue" in mail.outbox[-1].body
 
 
-@pytest.mark.parametrize("state", [DeadlineState.DONE, DeadlineState.WAIVED])
+@pytest.mark.parametrize("state", [DeadlineState.APPROVED, DeadlineState.WAIVED, DeadlineState.SKIPPED])
 def test_overdue_reminders_stop_when_the_deadline_is_closed(officer, state):
     deadline = Deadline.objects.create(project=make_project("p1", officer=officer), title="Report", due_on=TODAY)
     run_daily(TODAY, TODAY + days(10))
     assert offsets_sent(deadline) == [-1, 1, 7]  # the day before, caught up on the day
 
-    deadline_close(deadline=deadline, state=state, user=officer)
+    deadline_close(deadline=deadline, state=state, user=officer, reason="Merged with the next one.")
     run_daily(TODAY + days(11), TODAY + days(60))
 
     assert offsets_sent(deadline) == [-1, 1, 7]
@@ -58,7 +63,7 @@ def test_overdue_reminders_stop_when_the_deadline_is_closed(officer, state):
 def test_a_reopened_deadline_is_reminded_again_at_the_next_weekly_offset(officer):
     deadline = Deadline.objects.create(project=make_project("p1", officer=officer), title="Report", due_on=TODAY)
     run_daily(TODAY, TODAY + days(8))
-    deadline_close(deadline=deadline, state=DeadlineState.DONE, user=officer)
+    deadline_close(deadline=deadline, state=DeadlineState.APPROVED, user=officer)
     run_daily(TODAY + days(9), TODAY + days(30))
     deadline_reopen(deadline=deadline)
 

@@ -84,11 +84,11 @@ def test_missed_day_is_caught_up_next_run_with_only_the_latest_reminder(officer)
     assert list(Reminder.objects.values_list("offset_days", flat=True)) == [-7, -1]
 
 
-def test_done_and_waived_deadlines_get_no_reminders(officer):
+def test_closed_deadlines_get_no_reminders(officer):
     project = make_project("p1", officer=officer)
-    for state in (DeadlineState.DONE, DeadlineState.WAIVED):
+    for state in (DeadlineState.APPROVED, DeadlineState.WAIVED, DeadlineState.SKIPPED, DeadlineState.CLOSED):
         deadline = Deadline(project=project, due_on=TODAY + days(7))
-        deadline.close(state=state, user=officer)
+        deadline.close(state=state, user=officer, reason="Not asked for.")
         deadline.save()
 
     assert reminders_run(today=TODAY).reminders == 0

@@ -22,6 +22,9 @@ Objects:
                  no published project has (so filter dropdowns, stats groups and the
                  corridor page would show it if it leaked), with a deadline;
     all          a collection route checked against all three at once.
+Report files (reporting/reports/<id>/file/): the approved report owed to SDC on sdc-funded (and the
+    version of it that was returned), the approved one owed to EC on ec-funded, and the approved one
+    owed to SDC on the unpublished draft.
 
 The world is built once per module inside an outer transaction (like
 TestCase.setUpTestData) and rolled back at the end; each test runs in a savepoint.
@@ -146,6 +149,7 @@ class World:
     feeds: dict  # user name → feed token (the part of the URL before .ics)
     old_feed: str  # the SDC user's feed token before it was rotated
     documents: dict  # DOCUMENTS key → Document
+    reports: dict  # object name → ReportSubmission
 
 
 def _feed_token(url: str) -> str:
@@ -166,7 +170,14 @@ def _world_build() -> World:
     from projects.models import Funding, Project, ProjectPartner
     from projects.services import annex_seed, officers_group_ensure
     from regions.models import Corridor, Country
-    from results.models import Dimension, DimensionTarget, Indicator, Period, Result, Update
+    from results.models import (
+        Dimension,
+        DimensionTarget,
+        Indicator,
+        Period,
+        Result,
+        Update,
+    )
 
     annex_seed()
     User = get_user_model()
@@ -230,6 +241,7 @@ def _world_build() -> World:
                                    upload=SimpleUploadedFile("note.pdf", DOCUMENT_BYTES)),
         "draft": add_document(draft, title=DOCUMENTS["draft"], is_public=True, url=DRAFT_DOCUMENT_URL),
     }
+    reports = _reports_build(users, projects)
 
     tokens = {name: token_create(user=users[user], name=f"matrix {name}")[1] for name, user in TOKEN_USERS.items()}
     revoked = users["sdc"].integration_tokens.get(name="matrix revoked")
@@ -237,7 +249,35 @@ def _world_build() -> World:
 
     old_feed = _feed_token(calendar_feed_rotate(user=users["sdc"]))
     feeds = {name: _feed_token(calendar_feed_rotate(user=user)) for name, user in users.items()}
-    return World(users=users, tokens=tokens, projects=projects, feeds=feeds, old_feed=old_feed, documents=documents)
+    return World(users=users, tokens=tokens, projects=projects, feeds=feeds, old_feed=old_feed,
+                 documents=documents, reports=reports)
+
+
+def _reports_build(users, projects) -> dict:
+    """A report owed to each project's donor, submitted by the officer and approved by the administrator;
+    on sdc-funded, a first version that was returned."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deadlines.models import Deadline
+    from deadlines.services import report_approve, report_return, report_submit
+    from donors.models import Donor
+
+    def upload():
+        return SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+    owed = {"sdc-funded": "SDC", "ec-funded": "EC", "unpublished": "SDC"}
+    reports = {}
+    for name, acronym in owed.items():
+        deadline = Deadline.objects.create(
+            project=projects[name], donor=Donor.objects.get(acronym=acronym), kind="final-report",
+            title=f"ZZREPORT {name}", due_on=datetime.date(2016, 12, 31),
+        )
+        if name == "sdc-funded":
+            returned = report_submit(deadline=deadline, user=users["officer"], upload=upload())
+            reports["returned"] = report_return(submission=returned, user=users["admin"], comment="Redo.")
+        submission = report_submit(deadline=deadline, user=users["officer"], upload=upload())
+        reports[name] = report_approve(submission=submission, user=users["admin"])
+    return reports
 
 
 @pytest.fixture(scope="module")
@@ -435,7 +475,7 @@ def _api_project_documents(c: Caller, obj):
     titles = [d["title"] for d in response.json()["documents"]] if response.status_code == 200 else []
     expected = {"sdc-funded": ["public"] + (["restricted"] if c.staff else []), "ec-funded": [],
                 "unpublished": ["draft"] if c.staff else []}[obj]
-    assert sorted(titles) == sorted(DOCUMENTS[name] for name in expected)
+    assert sorted(titles) == sorted([DOCUMENTS[name] for name in expected] + _report_documents(c, obj))
 
 
 @rule("api/v1/results.csv", api=True)
@@ -598,7 +638,7 @@ def _project_page(c: Caller, obj):
             shown = {d.title for d in response.context["documents"]}
             expected = {"sdc-funded": {"public", "restricted"} if c.staff else {"public"}, "ec-funded": set(),
                         "unpublished": {"draft"}}[obj]
-            assert shown == {DOCUMENTS[name] for name in expected}, url
+            assert shown == {DOCUMENTS[name] for name in expected} | set(_report_documents(c, obj)), url
             assert _money_rows(finance.money) == (2 if internal else 0), url
         c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
 
@@ -725,6 +765,35 @@ def _calendar_feed(c: Caller, obj):
         c.assert_no_private_data(response)
 
 
+# --- Reports ---
+
+
+def _report_documents(c: Caller, obj: str) -> list[str]:
+    """The titles of a project's report files (restricted documents): listed to staff only."""
+    if not c.staff:
+        return []
+    project = c.world.projects[obj]
+    return [s.document.title for s in c.world.reports.values() if s.deadline.project_id == project.pk]
+
+REPORT_OWED_TO = {"sdc-funded": "SDC", "ec-funded": "EC", "unpublished": "SDC", "returned": "SDC"}
+
+
+@rule("reporting/reports/<int:pk>/file/", objects=("sdc-funded", "ec-funded", "unpublished", "returned"))
+def _report_file(c: Caller, obj):
+    """Staff download every version; the donor it is owed to the approved one of a project it may see; everyone
+    else (another donor, anonymous, a token: this is no API route) a 404, also for an id that does not exist."""
+    submission = c.world.reports[obj]
+    response = c.get(f"/reporting/reports/{submission.pk}/file/")
+    allowed = c.staff or (c.donor == REPORT_OWED_TO[obj] and obj in ("sdc-funded", "ec-funded"))
+    assert response.status_code == (200 if allowed else 404), f"{obj}: {response.status_code}"
+    if allowed:
+        assert response.body_text.startswith("%PDF")
+        assert response["Content-Disposition"].startswith("attachment")
+    else:
+        c.assert_no_private_data(response)
+    assert c.get("/reporting/reports/999999/file/").status_code == 404
+
+
 # --- Accounts ---
 
 
@@ -810,6 +879,8 @@ def _staff_admin_status(c: Caller, route: str, model) -> int:
         return 200 if request.user.has_perm("projects.add_project") else 403
     if tail == "import/":  # the transactions CSV import (finance.views): its own permission, not the model's
         return 200 if request.user.has_perm("finance.import_transactions") else 403
+    if tail in ("<path:object_id>/report/", "<path:object_id>/decide/"):  # a deadline's work: POST only
+        return 405
     if tail == "":
         return 200 if model_admin.has_view_or_change_permission(request) else 403
     if tail == "add/":
