@@ -475,7 +475,7 @@ def _api_project_documents(c: Caller, obj):
     titles = [d["title"] for d in response.json()["documents"]] if response.status_code == 200 else []
     expected = {"sdc-funded": ["public"] + (["restricted"] if c.staff else []), "ec-funded": [],
                 "unpublished": ["draft"] if c.staff else []}[obj]
-    assert sorted(titles) == sorted([DOCUMENTS[name] for name in expected] + _report_documents(c, obj))
+    assert sorted(titles) == sorted(DOCUMENTS[name] for name in expected)
 
 
 @rule("api/v1/results.csv", api=True)
@@ -638,7 +638,7 @@ def _project_page(c: Caller, obj):
             shown = {d.title for d in response.context["documents"]}
             expected = {"sdc-funded": {"public", "restricted"} if c.staff else {"public"}, "ec-funded": set(),
                         "unpublished": {"draft"}}[obj]
-            assert shown == {DOCUMENTS[name] for name in expected} | set(_report_documents(c, obj)), url
+            assert shown == {DOCUMENTS[name] for name in expected}, url
             assert _money_rows(finance.money) == (2 if internal else 0), url
         c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
 
@@ -766,14 +766,6 @@ def _calendar_feed(c: Caller, obj):
 
 
 # --- Reports ---
-
-
-def _report_documents(c: Caller, obj: str) -> list[str]:
-    """The titles of a project's report files (restricted documents): listed to staff only."""
-    if not c.staff:
-        return []
-    project = c.world.projects[obj]
-    return [s.document.title for s in c.world.reports.values() if s.deadline.project_id == project.pk]
 
 REPORT_OWED_TO = {"sdc-funded": "SDC", "ec-funded": "EC", "unpublished": "SDC", "returned": "SDC"}
 
