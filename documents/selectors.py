@@ -28,8 +28,13 @@ def document_for_download(*, user, pk: int) -> Document | None:
 
 
 def project_documents(*, project, user) -> list[Document]:
-    """The project's documents `user` may read, newest first (one query); the project is one `user` may see."""
-    return list(documents_readable_by(user).filter(project=project).order_by("-document_date", "title", "id"))
+    """The project's documents `user` may read, newest first (one query); the project is one `user` may see.
+
+    Report files are not among them: each is listed with its deadline, version by version
+    (deadlines.selectors), where staff review it and the donor it is owed to downloads it.
+    """
+    documents = documents_readable_by(user).filter(project=project, report_submission__isnull=True)
+    return list(documents.order_by("-document_date", "title", "id"))
 
 
 def download_path(document: Document) -> str:

@@ -226,3 +226,15 @@ def test_a_report_of_the_projects_own_dates_reaches_no_donor(report, officer, se
     submission = report_submit(deadline=evaluation, user=officer, upload=pdf())
     report_approve(submission=submission, user=second_officer)
     assert sdc_client.get(f"/reporting/reports/{submission.pk}/file/").status_code == 404
+
+
+def test_report_files_are_listed_with_their_deadline_not_among_the_project_documents(report, officer, officer_client):
+    """Every version is a restricted document of the project; the project's documents page and API leave them out."""
+    from documents.selectors import project_documents
+
+    submission = report_submit(deadline=report, user=officer, upload=pdf("Rapport annuel.pdf"))
+    assert project_documents(project=report.project, user=officer) == []
+    body = officer_client.get(f"/api/v1/projects/{report.project_id}/documents/").json()
+    assert body["documents"] == []
+    page = officer_client.get(f"/admin/deadlines/deadline/{report.pk}/change/")
+    assert f"/reporting/reports/{submission.pk}/file/" in page.content.decode()
