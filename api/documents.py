@@ -5,17 +5,29 @@ the staff gets public documents only (documents.selectors). `url` is where the d
 is fetched: the download page (after the same check) for a file, the link itself for a link.
 """
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from api.base import StrictApiMixin, error_responses
 from api.renderers import ORJSONRenderer
 from api.views import project_pk
+from deadlines.selectors import report_submission_readable
 from documents.models import Document
 from documents.selectors import download_path, project_documents
 from projects.models import Project
+from documents.views import document_response
 from projects.selectors import project_visible
+
+
+class AnyAccept(DefaultContentNegotiation):
+    """A file is what it is: the Accept header does not choose among renderers (errors stay JSON)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class CategorySerializer(serializers.Serializer):
@@ -62,3 +74,26 @@ class ProjectDocumentsView(StrictApiMixin, generics.GenericAPIView):
         project = get_object_or_404(project_visible(user=request.user).only("id"), pk=project_pk(pk))
         documents = project_documents(project=project, user=request.user)
         return Response(self.get_serializer({"project": project.pk, "documents": documents}).data)
+
+
+@extend_schema(
+    tags=["deadlines"],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(401, 404, 429)},
+)
+class ReportFileView(StrictApiMixin, generics.GenericAPIView):
+    """A report version's file, for API callers (tokens): what `report.approved_file` of a deadline points at.
+
+    The same rule as the reporting page's download (deadlines.selectors.report_submission_readable):
+    staff any version, the donor the report is owed to the approved one; a 404 for anyone else.
+    """
+
+    queryset = Project.objects.none()
+    pagination_class = None
+    renderer_classes = [ORJSONRenderer]
+    content_negotiation_class = AnyAccept
+
+    def get(self, request, pk: int):
+        submission = report_submission_readable(user=request.user, pk=pk)
+        if submission is None:
+            raise NotFound("No such report.")
+        return document_response(request, submission.document)

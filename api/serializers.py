@@ -23,7 +23,7 @@ from classifications.selectors import (
     project_classification_lists,
 )
 from deadlines.models import OCDS_MILESTONE_STATUS, DeadlineStatus, SubmissionState
-from deadlines.selectors import report_file_url, report_visible_to
+from deadlines.selectors import report_visible_to
 from donors.models import Donor, Partner
 from finance.models import (
     Budget,
@@ -555,7 +555,7 @@ class DeadlineSerializer(serializers.Serializer):
         request = self.context.get("request")
         if deadline.report_version is None or request is None or not report_visible_to(user=request.user, deadline=deadline):
             return None
-        url = report_file_url(deadline.approved_report_id)
+        url = reverse("api:report-file", args=[deadline.approved_report_id]) if deadline.approved_report_id else None
         return {
             "version": deadline.report_version,
             "state": deadline.report_state,

@@ -144,7 +144,7 @@ def test_a_deadline_carries_its_report_for_staff_and_the_donor_it_is_owed_to(
         return {item["title"]: item for item in response.json()["results"]}
 
     staff = items(officer_token_client)
-    file_url = f"http://testserver/reporting/reports/{reported.pk}/file/"
+    file_url = f"http://testserver/api/v1/reports/{reported.pk}/file/"
     assert staff["SDC report"]["state"] == "approved" and staff["SDC report"]["ocds_status"] == "met"
     assert staff["SDC report"]["report"] == {"version": 1, "state": "approved", "approved_version": 1,
                                              "approved_file": file_url}
@@ -157,6 +157,20 @@ def test_a_deadline_carries_its_report_for_staff_and_the_donor_it_is_owed_to(
     assert "SDC report" not in items(ec_token_client)
     assert titles(officer_token_client, state="approved") == ["SDC report"]
     assert titles(officer_token_client, state="submitted") == ["EC report"]
+
+
+def test_a_token_downloads_the_file_its_deadline_points_at_and_no_other(
+    officer_token_client, sdc_token_client, ec_token_client, anonymous_client, reported,
+):
+    url = f"/api/v1/reports/{reported.pk}/file/"
+    for client in (sdc_token_client, officer_token_client):
+        response = client.get(url, HTTP_ACCEPT="application/pdf")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Content-Disposition"].startswith("attachment")
+    assert ec_token_client.get(url).status_code == 404
+    assert anonymous_client.get(url).status_code in (401, 404)
+    assert sdc_token_client.get("/api/v1/reports/999999/file/").status_code == 404
 
 
 def test_the_report_costs_no_query_per_deadline(officer_client, reported, django_assert_num_queries):
