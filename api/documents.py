@@ -18,8 +18,8 @@ from api.views import project_pk
 from deadlines.selectors import report_submission_readable
 from documents.models import Document
 from documents.selectors import download_path, project_documents
-from projects.models import Project
 from documents.views import document_response
+from projects.models import Project
 from projects.selectors import project_visible
 
 
