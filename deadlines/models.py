@@ -4,12 +4,14 @@ The tables kept their names from when these models lived in `projects`
 (`Meta.db_table`), so the move to this app copied no data.
 """
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +20,8 @@ from projects.models import Funding
 
 # What a change of state writes; set by Deadline.move_to() and Deadline.reopen() only.
 CLOSING_FIELDS = ("state", "reason", "closed_by", "closed_at")
+# A donor rule's generated title (deadlines.services.deadlines_wanted): "<kind> to <acronym>[ (year <n>)]".
+GENERATED_REPORT_TITLE = re.compile(r".+ to (?P<donor>\S+)(?: \(year (?P<year>\d+)\))?")
 
 
 class DeadlineKind(models.TextChoices):
@@ -193,7 +197,14 @@ class Deadline(models.Model):
 
     @property
     def label(self) -> str:
-        return self.title or self.get_kind_display()
+        """The title, or the kind; a donor rule's generated title in the viewer's language (stored in English)."""
+        match = GENERATED_REPORT_TITLE.fullmatch(self.title) if self.generation_key.startswith("donor-") else None
+        if match is None:
+            return self.title or self.get_kind_display()
+        names = {"kind": self.get_kind_display(), "donor": match["donor"], "year": match["year"]}
+        if match["year"]:
+            return gettext("%(kind)s to %(donor)s (year %(year)s)") % names
+        return gettext("%(kind)s to %(donor)s") % names
 
     @property
     def is_generated(self) -> bool:

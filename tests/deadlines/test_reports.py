@@ -238,3 +238,20 @@ def test_report_files_are_listed_with_their_deadline_not_among_the_project_docum
     assert body["documents"] == []
     page = officer_client.get(f"/admin/deadlines/deadline/{report.pk}/change/")
     assert f"/reporting/reports/{submission.pk}/file/" in page.content.decode()
+
+
+def test_a_donor_rules_generated_title_reads_in_the_viewers_language():
+    """Stored in English by the generator; shown in French and Spanish on the reporting pages."""
+    from django.utils import translation
+
+    yearly = Deadline(kind=DeadlineKind.PROGRESS_REPORT, title="Progress report to SDC (year 2)",
+                      generation_key="donor-3:progress-report:year-2")
+    final = Deadline(kind=DeadlineKind.FINAL_REPORT, title="Final report to SDC", generation_key="donor-3:final-report:end")
+    by_hand = Deadline(kind=DeadlineKind.OTHER, title="Steering committee minutes to SDC")
+    with translation.override("fr"):
+        assert yearly.label == "Rapport d'avancement pour SDC (année 2)"
+        assert final.label == "Rapport final pour SDC"
+        assert by_hand.label == "Steering committee minutes to SDC"  # an officer's own words stay as written
+    with translation.override("es"):
+        assert yearly.label.endswith("para SDC (año 2)")
+    assert yearly.label == "Progress report to SDC (year 2)"
