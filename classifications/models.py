@@ -22,10 +22,11 @@ class SectorVocabulary(models.TextChoices):
     DAC_3 = "2", "OECD DAC CRS purpose code (3 digit)"
     SDG_GOAL = "7", "UN Sustainable Development Goal"
     SDG_TARGET = "8", "UN Sustainable Development Goal target"
+    OWN_2 = "98", "Reporting organisation 2 (own code)"
     OWN = "99", "Reporting organisation (own code)"
 
 
-# The codelist each vocabulary's codes come from; an own code (99) is any text.
+# The codelist each vocabulary's codes come from; an own code (98, 99) is any text.
 SECTOR_CODELISTS = {
     SectorVocabulary.DAC: "Sector", SectorVocabulary.DAC_3: "SectorCategory",
     SectorVocabulary.SDG_GOAL: "UNSDG-Goals", SectorVocabulary.SDG_TARGET: "UNSDG-Targets",

@@ -100,6 +100,34 @@ def _replace(model, project, wanted: dict, field: str) -> bool:
 
 
 @transaction.atomic
+def classifications_keepable(*, sectors: Iterable[tuple], policy_markers: Iterable[tuple]) -> tuple[list, list, list[str]]:
+    """What of someone else's sectors and markers can be kept, and a note per problem (the IATI import).
+
+    Sectors are kept a whole vocabulary at a time (their shares must add up within it), so one
+    bad code drops its vocabulary only; policy markers one by one. project_classifications_set
+    still checks what is kept as a whole.
+    """
+    groups: dict[str, list[tuple]] = {}
+    for entry in sectors:
+        groups.setdefault(str(entry[0] or "1").strip(), []).append(entry)
+    kept_sectors, notes = [], []
+    for vocabulary, group in groups.items():
+        errors = _sectors(group)[1]
+        if errors:
+            notes.append(f"sectors of vocabulary {vocabulary} not kept: " + " ".join(errors))
+        else:
+            kept_sectors += group
+    kept_markers, marker_errors = [], []
+    for entry in policy_markers:
+        errors = _policy_markers([entry])[1]
+        marker_errors += errors
+        if not errors:
+            kept_markers.append(entry)
+    if marker_errors:
+        notes.append("policy markers not kept: " + " ".join(marker_errors))
+    return kept_sectors, kept_markers, notes
+
+
 def project_classifications_set(project, *, sectors: Iterable[tuple] | None = None,
                                 policy_markers: Iterable[tuple] | None = None) -> bool:
     """Make the project's sectors and/or policy markers exactly these; True if anything changed.

@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from classifications.services import project_classifications_set
+from classifications.services import classifications_keepable, project_classifications_set
 from donors.models import Donor, OrganisationKind, Partner
 from finance.currencies import currency_codes
 from finance.models import Budget, PlannedDisbursement, Transaction
@@ -398,23 +398,23 @@ class _Writer:
 def sectors_and_markers_write(*, project: Project, data: ActivityData, warnings: list[str]) -> None:
     """The file's sectors and policy markers become the project's own (classifications).
 
-    Each list is taken whole or not at all: a code outside the 2.03 codelists, a vocabulary we
-    do not keep or shares that do not add up leave that list as it was, with a note naming
-    each problem, and the rest of the activity is imported. An activity without any keeps its own.
+    What cannot be kept (a code outside the 2.03 codelists, a vocabulary we do not keep, shares
+    that do not add up, an empty significance) is left out with a note naming each problem:
+    a sector vocabulary at a time, a policy marker at a time; the rest of the activity is
+    imported. An activity without any keeps the project's own.
     """
-    lists = {
-        "sectors": [(s.vocabulary or "1", s.code, s.percentage) for s in data.sectors],
-        "policy_markers": [(m.vocabulary or "1", m.code, m.significance) for m in data.policy_markers],
-    }
-    for name, given in lists.items():
-        if not given:
-            continue
-        try:
-            with transaction.atomic():
-                project_classifications_set(project, **{name: given})
-        except ValidationError as error:
-            label = name.replace("_", " ")
-            warnings.append(f"{label} not kept: " + " ".join(error.messages))
+    sectors, markers, notes = classifications_keepable(
+        sectors=[(s.vocabulary or "1", s.code, s.percentage) for s in data.sectors],
+        policy_markers=[(m.vocabulary or "1", m.code, m.significance) for m in data.policy_markers],
+    )
+    warnings.extend(notes)
+    try:
+        with transaction.atomic():
+            project_classifications_set(
+                project, sectors=sectors if data.sectors else None, policy_markers=markers if data.policy_markers else None,
+            )
+    except ValidationError as error:
+        warnings.append("sectors and policy markers not kept: " + " ".join(error.messages))
 
 
 def _cut(text: str, length: int) -> str:
