@@ -14,7 +14,7 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 
 from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
-from api.exports import XLSX_CONTENT_TYPE, projects_csv_stream, projects_xlsx_file
+from api.exports import XLSX_CONTENT_TYPE, export_rows, projects_csv_stream, projects_xlsx_file
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer, XLSXRenderer
 from api.serializers import (
@@ -28,7 +28,7 @@ from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
 from finance.currencies import currency_codes, normalise_currency
-from finance.selectors import money_by, money_by_stats_group, money_lists, money_of
+from finance.selectors import money_by_stats_group, money_lists, money_of
 from iati import writer as iati_writer
 from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
@@ -153,14 +153,12 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
         if request.accepted_renderer.format in (CSVRenderer.format, XLSXRenderer.format):
             # An export holds every matching project, but a malformed page or page_size is still a 400.
             self.paginator.validate_params(request)
-            projects = self.filtered_projects()
-            money = money_by(projects, user=request.user, by="id", currency=currency)
-            rows = project_rows(projects)
+            rows = export_rows(self.filtered_projects(), user=request.user, currency=currency)
             if request.accepted_renderer.format == XLSXRenderer.format:
-                file = projects_xlsx_file(rows, money=money, currency=currency)
+                file = projects_xlsx_file(rows, currency=currency)
                 return FileResponse(file, as_attachment=True, filename="projects.xlsx", content_type=XLSX_CONTENT_TYPE)
             response = StreamingHttpResponse(
-                projects_csv_stream(rows, money=money, currency=currency), content_type="text/csv; charset=utf-8"
+                projects_csv_stream(rows, currency=currency), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="projects.csv"'
             return response
