@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from finance.selectors import ProjectMoney, money_by
 from projects.models import Project
-from projects.selectors import CHUNK_SIZE, ProjectRow, project_chunks
+from projects.selectors import ProjectRow, project_chunks
 
 CSV_COLUMNS = [
     "id", "slug", "title", "short_name", "status_code", "status", "scope", "region", "countries",
@@ -87,11 +87,11 @@ ExportRow = tuple[ProjectRow, ProjectMoney | None]
 
 
 def export_rows(projects: QuerySet[Project], *, user, currency: str,
-                chunk_size: int = CHUNK_SIZE) -> Iterator[ExportRow]:
+                chunk_size: int | None = None) -> Iterator[ExportRow]:
     """Each project of `projects` (in its order) with the money `user` may see of it, in `currency`.
 
-    Read `chunk_size` projects at a time: their lists (one query per list) and their money
-    (two queries), so nothing holds every project's figures at once.
+    Read `chunk_size` projects (projects.selectors.CHUNK_SIZE by default) at a time: their lists
+    (one query per list) and their money (two queries), so nothing holds every project's figures at once.
     """
     for chunk in project_chunks(projects, chunk_size=chunk_size):
         money = money_by(Project.objects.filter(pk__in=[row.id for row in chunk]), user=user, by="id",

@@ -440,7 +440,7 @@ def lists_of(ids: list[int], lists: Mapping[str, RelatedList]) -> dict[str, dict
     return found
 
 
-def project_chunks(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
+def project_chunks(projects: QuerySet[Project], *, chunk_size: int | None = None,
                    extra: Mapping[str, RelatedList] | None = None) -> Iterator[list[ProjectRow]]:
     """The rows of project_rows(), `chunk_size` projects at a time, each chunk with its lists.
 
@@ -448,7 +448,7 @@ def project_chunks(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
     chunk then reads its to-many lists (lists_of(): one query per list). Memory follows
     the chunk, not the portfolio.
     """
-    extra = extra or {}
+    extra, chunk_size = extra or {}, chunk_size or CHUNK_SIZE
     rows = projects.values_list(*ROW_SELECT.values()).iterator(chunk_size=chunk_size)
     for chunk in batched(rows, chunk_size):
         found = lists_of([row[0] for row in chunk], {**RELATED_LISTS, **extra})
@@ -462,12 +462,12 @@ def project_chunks(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
         ]
 
 
-def project_rows(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
+def project_rows(projects: QuerySet[Project], *, chunk_size: int | None = None,
                  extra: Mapping[str, RelatedList] | None = None) -> Iterator[ProjectRow]:
     """Every project of `projects` (from project_list()/project_visible(): with `status_code`), in its order.
 
     Streamed in chunks (project_chunks()): one query for the rows, then one per list and
-    chunk; flat memory, no model instances. `extra` lists land in `ProjectRow.extra`.
+    chunk (of CHUNK_SIZE by default); flat memory, no model instances. `extra` lists land in `ProjectRow.extra`.
     """
     for chunk in project_chunks(projects, chunk_size=chunk_size, extra=extra):
         yield from chunk
