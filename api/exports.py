@@ -1,6 +1,6 @@
 """The CSV and XLSX exports of a project list: one row per project, multi-valued fields joined with "; ".
 
-Rows come from export_rows(), a chunk of projects at a time (projects.selectors.project_chunks():
+Rows come from export_rows(), a chunk of projects at a time (api.selectors.project_chunks():
 the rows stream from one query, each chunk reads its lists), with the chunk's money from
 finance.selectors.money_by(by="id") (two queries per chunk): the money the caller may see,
 converted to one currency named in the header. Memory follows the chunk, not the portfolio.
@@ -18,9 +18,10 @@ from typing import IO
 import xlsxwriter
 from django.db.models import QuerySet
 
+from api.selectors import project_chunks
 from finance.selectors import ProjectMoney, money_by
 from projects.models import Project
-from projects.selectors import ProjectRow, project_chunks
+from projects.selectors import ProjectRow
 
 CSV_COLUMNS = [
     "id", "slug", "title", "short_name", "status_code", "status", "scope", "region", "countries",
@@ -90,7 +91,7 @@ def export_rows(projects: QuerySet[Project], *, user, currency: str,
                 chunk_size: int | None = None) -> Iterator[ExportRow]:
     """Each project of `projects` (in its order) with the money `user` may see of it, in `currency`.
 
-    Read `chunk_size` projects (projects.selectors.CHUNK_SIZE by default) at a time: their lists
+    Read `chunk_size` projects (api.selectors.CHUNK_SIZE by default) at a time: their lists
     (one query per list) and their money (two queries), so nothing holds every project's figures at once.
     """
     for chunk in project_chunks(projects, chunk_size=chunk_size):

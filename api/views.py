@@ -17,6 +17,7 @@ from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
 from api.exports import XLSX_CONTENT_TYPE, export_rows, projects_csv_stream, projects_xlsx_file
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer, XLSXRenderer
+from api.selectors import export_project_rows
 from api.serializers import (
     DeadlineSerializer,
     ProjectSerializer,
@@ -194,9 +195,11 @@ class XMLViewMixin:
     renderer_classes = [IATIXMLRenderer]
     pagination_class = None
 
-    def xml_rows(self, projects):
-        """The rows of `projects` with the budgets and transactions the caller may see: one query, streamed."""
-        return project_rows(projects, extra=api_lists(self.request.user))
+    def xml_rows(self, projects, *, chunked: bool = False):
+        """The rows of `projects` with the money the caller may see and their classifications, streamed:
+        one query (project_rows()), or a chunk of projects at a time for a whole list (export_project_rows())."""
+        read = export_project_rows if chunked else project_rows
+        return read(projects, extra=api_lists(self.request.user))
 
     def xml_response(self, rows, filename):
         response = StreamingHttpResponse(
@@ -217,7 +220,7 @@ class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView
     """IATI 2.03 activity XML of every matching project (same filters as the project list), streamed."""
 
     def get(self, request):
-        return self.xml_response(self.xml_rows(self.filtered_projects()), "activities.xml")
+        return self.xml_response(self.xml_rows(self.filtered_projects(), chunked=True), "activities.xml")
 
 
 @extend_schema(

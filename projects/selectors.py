@@ -1,7 +1,6 @@
 import datetime
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import batched
 from typing import Any, NamedTuple
 
 import orjson
@@ -11,14 +10,7 @@ from django.db.models.expressions import RawSQL
 
 from donors.models import Donor, Partner, donor_id_of
 from projects.filters import ProjectFilterSet
-from projects.models import (
-    ActivityStatus,
-    Funding,
-    Project,
-    ProjectPartner,
-    effective_dates,
-    running_in_year,
-)
+from projects.models import ActivityStatus, Funding, Project, ProjectPartner, effective_dates, running_in_year
 from regions.models import Corridor
 
 
@@ -402,72 +394,32 @@ class ProjectRow(ProjectLists):
         return ActivityStatus(self.status_code)
 
 
-# What project_rows() selects for each field of ProjectRow; the to-many lists come per chunk (lists_of()).
+# What project_rows() selects for each field of ProjectRow.
 ROW_SELECT = {
     "id": "id", "slug": "slug", "title": "title", "short_name": "short_name", "summary": "summary", "scope": "scope",
     "status_code": "status_code", "updated_at": "updated_at", "planned_start": "planned_start",
     "planned_end": "planned_end", "actual_start": "actual_start", "actual_end": "actual_end",
     "region_code": "region__code", "region_name": "region__name", "region_iati_code": "region__iati_code",
     "iati_identifier": "iati_identifier",
+    **{name: f"{name}_json" for name in RELATED_LISTS},
 }
 CHUNK_SIZE = 2000
 
 
-def lists_of(ids: list[int], lists: Mapping[str, RelatedList]) -> dict[str, dict[int, list]]:
-    """{list name: {project id: items}} for the projects `ids`: one query per list, each to-many table
-    read once for all of them (not a correlated subquery per project); projects without items are absent."""
-    vendor, found = connection.vendor, {}
-    marks = ", ".join(["%s"] * len(ids))
-    for name, related in lists.items():
-        source = f"projects_project p, {related.source.format(project='p.id')} AND p.id IN ({marks})"
-        order = ", ".join(related.order)
-        if vendor == "postgresql":
-            value = related.values[0] if related.item is str else f"json_build_array({', '.join(related.values)})"
-            sql = f"SELECT p.id, json_agg({value} ORDER BY {order})::text FROM {source} GROUP BY p.id"
-        else:  # SQLite: each item as JSON, in order, joined into the project's array below
-            value = f"json_quote({related.values[0]})" if related.item is str else f"json_array({', '.join(related.values)})"
-            sql = f"SELECT p.id, {value} FROM {source} ORDER BY p.id, {order}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, ids)
-            rows = cursor.fetchall()
-        if vendor != "postgresql":  # one array of the project's items, as json_group_array() would give
-            texts: dict[int, list[str]] = {}
-            for project, text in rows:
-                texts.setdefault(project, []).append(text)
-            rows = [(project, f"[{','.join(items)}]") for project, items in texts.items()]
-        # Parsed from JSON as with_lists() gives it, so each value keeps its type (dates as text, booleans).
-        found[name] = {project: related.parse(text) for project, text in rows}
-    return found
-
-
-def project_chunks(projects: QuerySet[Project], *, chunk_size: int | None = None,
-                   extra: Mapping[str, RelatedList] | None = None) -> Iterator[list[ProjectRow]]:
-    """The rows of project_rows(), `chunk_size` projects at a time, each chunk with its lists.
-
-    The projects' own columns stream through one server-side cursor on PostgreSQL; each
-    chunk then reads its to-many lists (lists_of(): one query per list). Memory follows
-    the chunk, not the portfolio.
-    """
-    extra, chunk_size = extra or {}, chunk_size or CHUNK_SIZE
-    rows = projects.values_list(*ROW_SELECT.values()).iterator(chunk_size=chunk_size)
-    for chunk in batched(rows, chunk_size):
-        found = lists_of([row[0] for row in chunk], {**RELATED_LISTS, **extra})
-        yield [
-            ProjectRow(
-                **dict(zip(ROW_SELECT, row, strict=True)),
-                **{name: found[name].get(row[0], []) for name in RELATED_LISTS},
-                extra={name: found[name].get(row[0], []) for name in extra},
-            )
-            for row in chunk
-        ]
-
-
-def project_rows(projects: QuerySet[Project], *, chunk_size: int | None = None,
+def project_rows(projects: QuerySet[Project], *, chunk_size: int = CHUNK_SIZE,
                  extra: Mapping[str, RelatedList] | None = None) -> Iterator[ProjectRow]:
     """Every project of `projects` (from project_list()/project_visible(): with `status_code`), in its order.
 
-    Streamed in chunks (project_chunks()): one query for the rows, then one per list and
-    chunk (of CHUNK_SIZE by default); flat memory, no model instances. `extra` lists land in `ProjectRow.extra`.
+    One query whatever the number of projects, streamed through a server-side cursor on
+    PostgreSQL: flat memory, no model instances. `extra` lists land in `ProjectRow.extra`.
     """
-    for chunk in project_chunks(projects, chunk_size=chunk_size, extra=extra):
-        yield from chunk
+    extra = extra or {}
+    selected = [*ROW_SELECT.values(), *(f"{name}_json" for name in extra)]
+    rows = with_lists(projects, extra).values_list(*selected).iterator(chunk_size=chunk_size)
+    for row in rows:
+        values = dict(zip(ROW_SELECT, row[:len(ROW_SELECT)], strict=True))
+        for name, related in RELATED_LISTS.items():
+            values[name] = related.parse(values[name])
+        texts = row[len(ROW_SELECT):]
+        lists = {name: related.parse(text) for (name, related), text in zip(extra.items(), texts, strict=True)}
+        yield ProjectRow(**values, extra=lists)
