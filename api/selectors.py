@@ -17,6 +17,9 @@ from projects.models import Project
 from projects.selectors import RELATED_LISTS, ROW_SELECT, ProjectRow, RelatedList
 
 CHUNK_SIZE = 2000
+# An IATI row also carries its budgets, transactions and planned disbursements, parsed: smaller chunks
+# keep its memory as low (the writer reads results and documents per 500 projects too).
+XML_CHUNK_SIZE = 500
 # The projects' own columns: ROW_SELECT without the lists, which lists_of() reads.
 COLUMNS = {name: path for name, path in ROW_SELECT.items() if name not in RELATED_LISTS}
 
@@ -68,5 +71,5 @@ def project_chunks(projects: QuerySet[Project], *, chunk_size: int | None = None
 
 def export_project_rows(projects: QuerySet[Project], *, chunk_size: int | None = None,
                         extra: Mapping[str, RelatedList] | None = None) -> Iterator[ProjectRow]:
-    """project_chunks(), one row after another (for iati.writer.activities_stream())."""
-    return chain.from_iterable(project_chunks(projects, chunk_size=chunk_size, extra=extra))
+    """project_chunks() of XML_CHUNK_SIZE projects, one row after another (for iati.writer.activities_stream())."""
+    return chain.from_iterable(project_chunks(projects, chunk_size=chunk_size or XML_CHUNK_SIZE, extra=extra))

@@ -23,7 +23,6 @@ django.setup()
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from api.selectors import COLUMNS  # noqa: E402
 from classifications.selectors import CLASSIFICATION_LISTS  # noqa: E402
 from finance.selectors import MONEY_LISTS_PUBLIC  # noqa: E402
 from projects.selectors import RELATED_LISTS, ROW_SELECT, project_visible, with_lists  # noqa: E402
@@ -40,6 +39,8 @@ XML_TABLES = [
 ]
 
 
+# The projects' own columns (as api.selectors.COLUMNS): the lists are read by their own queries.
+COLUMNS = {name: path for name, path in ROW_SELECT.items() if name not in RELATED_LISTS}
 # The lists the XML adds to a public caller's rows (api.views.api_lists).
 XML_LISTS = {**MONEY_LISTS_PUBLIC, **CLASSIFICATION_LISTS}
 

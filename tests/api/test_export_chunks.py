@@ -1,5 +1,5 @@
-"""The exports read projects a chunk at a time (api.selectors.CHUNK_SIZE): the same bytes whatever
-the chunk size, and a fixed number of queries per chunk."""
+"""The exports read projects a chunk at a time (api.selectors.CHUNK_SIZE, XML_CHUNK_SIZE): the same bytes
+whatever the chunk size, and a fixed number of queries per chunk."""
 import io
 import math
 import re
@@ -46,6 +46,7 @@ def test_an_export_read_in_small_chunks_equals_the_one_chunk_export(api_client, 
     assert total > 20
     for size in (1, 4, total - 1):
         monkeypatch.setattr("api.selectors.CHUNK_SIZE", size)
+        monkeypatch.setattr("api.selectors.XML_CHUNK_SIZE", size)
         for name, path in EXPORTS.items():
             assert body(client.get(path)) == whole[name], (name, size)
     assert whole["csv"].count(b"\n") == total + 1 and b"12345.67" in whole["xml"]
@@ -55,6 +56,7 @@ def test_an_export_read_in_small_chunks_equals_the_one_chunk_export(api_client, 
 @pytest.mark.parametrize("export", ["csv", "xml"])
 def test_queries_are_fixed_per_chunk(api_client, money, monkeypatch, django_assert_num_queries, size, export):
     monkeypatch.setattr("api.selectors.CHUNK_SIZE", size)
+    monkeypatch.setattr("api.selectors.XML_CHUNK_SIZE", size)
     chunks = math.ceil(Project.objects.filter(is_published=True).count() / size)
     with django_assert_num_queries(ONCE[export] + PER_CHUNK[export] * chunks):
         body(api_client.get(EXPORTS[export]))

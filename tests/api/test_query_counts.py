@@ -21,7 +21,7 @@ TRACK_QUERIES = 4
 STATS_QUERIES = {"region": 4 + MONEY_QUERIES + TRACK_QUERIES, "donor": 4 + MONEY_QUERIES + TRACK_QUERIES,
                  "country": 4 + MONEY_QUERIES + TRACK_QUERIES, "status": 4 + MONEY_QUERIES + TRACK_QUERIES,
                  "year": 5 + MONEY_QUERIES + TRACK_QUERIES}
-# One chunk of projects (api.selectors.CHUNK_SIZE): the rows (one streamed query), then per chunk
+# One chunk of projects (api.selectors.CHUNK_SIZE, XML_CHUNK_SIZE): the rows (one streamed query), then per chunk
 # its countries, donors, partners, corridors and objectives (one query each), and the CSV's money of the
 # chunk (two) or the XML's budgets, transactions, planned disbursements, sectors and policy markers (five).
 # The IATI XML also reads the results of each batch of 500 projects (one query when they have none)
