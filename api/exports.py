@@ -1,8 +1,9 @@
 """The CSV and XLSX exports of a project list: one row per project, multi-valued fields joined with "; ".
 
-Rows come from projects.selectors.project_rows(): one query, streamed. The money columns
-come from finance.selectors.money_by(by="id"): two more queries, whatever the number of
-projects, with the money the caller may see, converted to one currency named in the header.
+Rows come from export_rows(), a chunk of projects at a time (api.selectors.project_chunks():
+the rows stream from one query, each chunk reads its lists), with the chunk's money from
+finance.selectors.money_by(by="id") (two queries per chunk): the money the caller may see,
+converted to one currency named in the header. Memory follows the chunk, not the portfolio.
 Both formats write the same `export_values()`: the XLSX has the CSV's columns and rows, with
 numbers and dates as typed cells and text as string cells (which no spreadsheet runs).
 """
@@ -10,13 +11,16 @@ import csv
 import datetime
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO
 
 import xlsxwriter
+from django.db.models import QuerySet
 
-from finance.selectors import ProjectMoney
+from api.selectors import project_chunks
+from finance.selectors import ProjectMoney, money_by
+from projects.models import Project
 from projects.selectors import ProjectRow
 
 CSV_COLUMNS = [
@@ -80,21 +84,35 @@ def csv_row(project: ProjectRow, money: ProjectMoney | None = None) -> list[str]
     return [csv_cell(value) for value in export_values(project, money)]
 
 
-def projects_csv_stream(projects: Iterable[ProjectRow], *, money: Mapping[int, ProjectMoney],
-                        currency: str) -> Iterator[str]:
-    """Yield CSV lines: a header, then one line per project (rows from project_rows(); `money` by project id
-    from money_by(by="id"), in `currency`)."""
+ExportRow = tuple[ProjectRow, ProjectMoney | None]
+
+
+def export_rows(projects: QuerySet[Project], *, user, currency: str,
+                chunk_size: int | None = None) -> Iterator[ExportRow]:
+    """Each project of `projects` (in its order) with the money `user` may see of it, in `currency`.
+
+    Read `chunk_size` projects (api.selectors.CHUNK_SIZE by default) at a time: their lists
+    (one query per list) and their money (two queries), so nothing holds every project's figures at once.
+    """
+    for chunk in project_chunks(projects, chunk_size=chunk_size):
+        money = money_by(Project.objects.filter(pk__in=[row.id for row in chunk]), user=user, by="id",
+                         currency=currency)
+        for row in chunk:
+            yield row, money.get(row.id)
+
+
+def projects_csv_stream(rows: Iterable[ExportRow], *, currency: str) -> Iterator[str]:
+    """Yield CSV lines: a header, then one line per project (rows and money from export_rows(), in `currency`)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(csv_columns(currency))
-    for project in projects:
-        yield writer.writerow(csv_row(project, money.get(project.id)))
+    for project, money in rows:
+        yield writer.writerow(csv_row(project, money))
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def projects_xlsx_file(projects: Iterable[ProjectRow], *, money: Mapping[int, ProjectMoney],
-                       currency: str) -> IO[bytes]:
+def projects_xlsx_file(rows: Iterable[ExportRow], *, currency: str) -> IO[bytes]:
     """The XLSX of the rows projects_csv_stream() writes, as an open temporary file at its start.
 
     XlsxWriter's constant-memory mode writes each row to disk as it comes (strings inline,
@@ -111,8 +129,8 @@ def projects_xlsx_file(projects: Iterable[ProjectRow], *, money: Mapping[int, Pr
     for column, name in enumerate(header):
         sheet.write_string(0, column, name, bold)
     sheet.freeze_panes(1, 0)
-    for row, project in enumerate(projects, start=1):
-        for column, value in enumerate(export_values(project, money.get(project.id))):
+    for row, (project, money) in enumerate(rows, start=1):
+        for column, value in enumerate(export_values(project, money)):
             if value is None:
                 continue
             if isinstance(value, Decimal):

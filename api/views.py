@@ -14,9 +14,10 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 
 from api.base import FORMAT_PARAM, StrictApiMixin, error_responses
-from api.exports import XLSX_CONTENT_TYPE, projects_csv_stream, projects_xlsx_file
+from api.exports import XLSX_CONTENT_TYPE, export_rows, projects_csv_stream, projects_xlsx_file
 from api.pagination import PAGINATION_PARAMS, ApiPagination
 from api.renderers import CSVRenderer, IATIXMLRenderer, ORJSONRenderer, XLSXRenderer
+from api.selectors import export_project_rows
 from api.serializers import (
     DeadlineSerializer,
     ProjectSerializer,
@@ -28,7 +29,7 @@ from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
 from finance.currencies import currency_codes, normalise_currency
-from finance.selectors import money_by, money_by_stats_group, money_lists, money_of
+from finance.selectors import money_by_stats_group, money_lists, money_of
 from iati import writer as iati_writer
 from iati.selectors import project_texts
 from projects.filters import ProjectFilterSet
@@ -153,14 +154,12 @@ class ProjectListView(ProjectListMixin, generics.ListAPIView):
         if request.accepted_renderer.format in (CSVRenderer.format, XLSXRenderer.format):
             # An export holds every matching project, but a malformed page or page_size is still a 400.
             self.paginator.validate_params(request)
-            projects = self.filtered_projects()
-            money = money_by(projects, user=request.user, by="id", currency=currency)
-            rows = project_rows(projects)
+            rows = export_rows(self.filtered_projects(), user=request.user, currency=currency)
             if request.accepted_renderer.format == XLSXRenderer.format:
-                file = projects_xlsx_file(rows, money=money, currency=currency)
+                file = projects_xlsx_file(rows, currency=currency)
                 return FileResponse(file, as_attachment=True, filename="projects.xlsx", content_type=XLSX_CONTENT_TYPE)
             response = StreamingHttpResponse(
-                projects_csv_stream(rows, money=money, currency=currency), content_type="text/csv; charset=utf-8"
+                projects_csv_stream(rows, currency=currency), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="projects.csv"'
             return response
@@ -196,9 +195,11 @@ class XMLViewMixin:
     renderer_classes = [IATIXMLRenderer]
     pagination_class = None
 
-    def xml_rows(self, projects):
-        """The rows of `projects` with the budgets and transactions the caller may see: one query, streamed."""
-        return project_rows(projects, extra=api_lists(self.request.user))
+    def xml_rows(self, projects, *, chunked: bool = False):
+        """The rows of `projects` with the money the caller may see and their classifications, streamed:
+        one query (project_rows()), or a chunk of projects at a time for a whole list (export_project_rows())."""
+        read = export_project_rows if chunked else project_rows
+        return read(projects, extra=api_lists(self.request.user))
 
     def xml_response(self, rows, filename):
         response = StreamingHttpResponse(
@@ -219,7 +220,7 @@ class IatiActivitiesView(XMLViewMixin, ProjectListMixin, generics.GenericAPIView
     """IATI 2.03 activity XML of every matching project (same filters as the project list), streamed."""
 
     def get(self, request):
-        return self.xml_response(self.xml_rows(self.filtered_projects()), "activities.xml")
+        return self.xml_response(self.xml_rows(self.filtered_projects(), chunked=True), "activities.xml")
 
 
 @extend_schema(

@@ -346,6 +346,32 @@ def reminder_scan(pg: Postgres, n: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def copy_baseline(pg: Postgres, n: int) -> dict:
+    """COPY of every table each export reads, and of its queries (benchmarks/copy_baseline.py), in seconds."""
+    env = {**os.environ, "DATABASE_URL": pg.url(f"bench_{n}"), "DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 50,
+           "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"}
+    out = subprocess.run([PY, str(OUT / "copy_baseline.py")], cwd=ROOT, env=env, check=True, text=True,
+                         stdout=subprocess.PIPE).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+EXPORT_PATHS = {"export_csv": "/api/v1/projects/?format=csv", "export_xlsx": "/api/v1/projects/?format=xlsx",
+                "export_iati_xml": "/api/v1/iati/activities.xml"}
+
+
+def export_memory(pg: Postgres, n: int) -> dict:
+    """Each export's peak memory in a fresh process (benchmarks/export_memory.py), in MB."""
+    env = {**os.environ, "DATABASE_URL": pg.url(f"bench_{n}"), "DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 50,
+           "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1",
+           "API_THROTTLE_ANON": "1000000/minute"}
+    found = {}
+    for name, path in EXPORT_PATHS.items():
+        out = subprocess.run([PY, str(OUT / "export_memory.py"), path], cwd=ROOT, env=env, check=True, text=True,
+                             stdout=subprocess.PIPE).stdout
+        found[name] = json.loads(out.strip().splitlines()[-1])
+    return found
+
+
 # Report ----------------------------------------------------------------------------
 
 
@@ -403,6 +429,16 @@ def markdown(report: dict) -> str:
                 earlier = report[first].get(name)
                 cells.append(f"{row['p50_ms'] / earlier['p50_ms']:.2f}×" if earlier and earlier["p50_ms"] else "")
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        if run.get("copy_baseline"):
+            copy = run["copy_baseline"]
+            lines += ["", "Physical limit (`COPY ... TO STDOUT`, seconds): " + "; ".join(
+                f"{name.upper()}: every table it reads {copy[name]['tables_s']}, its queries over every published "
+                f"project at once {copy[name]['query_s']}, the former single query {copy[name]['single_query_s']}"
+                for name in ("csv", "xml")) + "."]
+        if run.get("export_memory"):
+            lines += ["", "Peak memory of each export alone, in a fresh process (MB; idle → peak, the export's own "
+                          "growth): " + "; ".join(f"{name} {m['idle_mb']} → {m['peak_mb']} (+{m['peak_mb'] - m['idle_mb']:.1f})"
+                                                  for name, m in run["export_memory"].items()) + "."]
         if run.get("reminder_scan"):
             scan = run["reminder_scan"]
             lines += ["", f"Reminder scan (in-process, rolled back): {scan['deadlines']:,} deadlines, "
@@ -425,6 +461,8 @@ def main(argv=None) -> int:
     parser.add_argument("--money-warmup", type=int, default=1, help="Unmeasured requests per money scenario.")
     parser.add_argument("--country", default="NP", help="Country filter of the country scenario.")
     parser.add_argument("--no-reminder-scan", action="store_true")
+    parser.add_argument("--no-export-memory", action="store_true", help="Skip the exports' memory in fresh processes.")
+    parser.add_argument("--no-copy-baseline", action="store_true", help="Skip the COPY baseline of the exports.")
     parser.add_argument("--only", default="", help="Comma-separated scenario names to run (default: all).")
     parser.add_argument("--out", type=Path, default=OUT, help="Where results.json and results.md go.")
     args = parser.parse_args(argv)
@@ -440,6 +478,12 @@ def main(argv=None) -> int:
             report["_meta"]["machine"] = machine(pg)
             for n in sizes:
                 run = run_size(pg, workdir, n, args)
+                if not args.no_export_memory:
+                    log(f"N={n}: peak memory of each export in a fresh process")
+                    run["export_memory"] = export_memory(pg, n)
+                if not args.no_copy_baseline:
+                    log(f"N={n}: COPY baseline of the exports")
+                    run["copy_baseline"] = copy_baseline(pg, n)
                 if not args.no_reminder_scan:
                     log(f"N={n}: reminder scan")
                     run["reminder_scan"] = reminder_scan(pg, n)

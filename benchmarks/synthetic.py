@@ -403,6 +403,7 @@ def _project_plan(rng: random.Random, ref: _Reference, number: int, prefix: str,
         "organisations and civil society.",
         str(scope), region_id, planned_start, planned_end, actual_start, actual_end,
         int(status_override) if status_override else None, rng.random() < published_share, officer, now, now,
+        "",  # iati_identifier: empty is <reporting org>-<slug>
     )
 
     corridors = []
@@ -737,7 +738,7 @@ def _topic(project: tuple) -> str:
 PROJECT_FIELDS = (
     "title", "short_name", "slug", "summary", "scope", "region_id", "planned_start", "planned_end",
     "actual_start", "actual_end", "status_override", "is_published", "responsible_officer_id",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "iati_identifier",
 )
 # Child tables: (model, fields after project_id).
 CHILD_TABLES = {

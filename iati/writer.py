@@ -2,7 +2,7 @@
 
 Element order inside <iati-activity> follows the schema's strict sequence
 (see the IATI README in the shared notes). Projects are the rows of
-projects.selectors.project_rows(): one query, whatever the number of projects.
+projects.selectors.project_rows() (one query), or of api.selectors.project_chunks() for a whole list.
 Budgets, planned disbursements and transactions are the row's `extra` lists of finance.selectors.money_lists(user):
 the caller's view of the money (a public caller's never holds an internal row); a row
 without them is written without money. Sectors and policy markers are its `extra` lists of

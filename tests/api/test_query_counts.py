@@ -21,10 +21,12 @@ TRACK_QUERIES = 4
 STATS_QUERIES = {"region": 4 + MONEY_QUERIES + TRACK_QUERIES, "donor": 4 + MONEY_QUERIES + TRACK_QUERIES,
                  "country": 4 + MONEY_QUERIES + TRACK_QUERIES, "status": 4 + MONEY_QUERIES + TRACK_QUERIES,
                  "year": 5 + MONEY_QUERIES + TRACK_QUERIES}
-# the rows (with the budgets and transactions the XML writes), and for the CSV its money per project (two)
+# One chunk of projects (api.selectors.CHUNK_SIZE, XML_CHUNK_SIZE): the rows (one streamed query), then per chunk
+# its countries, donors, partners, corridors and objectives (one query each), and the CSV's money of the
+# chunk (two) or the XML's budgets, transactions, planned disbursements, sectors and policy markers (five).
 # The IATI XML also reads the results of each batch of 500 projects (one query when they have none)
-# and their public documents (one query).
-EXPORT_QUERIES = {"/api/v1/projects/?format=csv": 3, "/api/v1/iati/activities.xml": 3}
+# and their public documents (one query). tests/api/test_export_chunks.py pins the queries per chunk.
+EXPORT_QUERIES = {"/api/v1/projects/?format=csv": 1 + 5 + 2, "/api/v1/iati/activities.xml": 1 + 5 + 5 + 1 + 1}
 
 
 @pytest.mark.parametrize("page_size", [2, 15, 200])
