@@ -430,6 +430,8 @@ def sectors_and_markers_write(*, project: Project, data: ActivityData, warnings:
     a sector vocabulary at a time, a policy marker at a time; the rest of the activity is
     imported. An activity without any keeps the project's own.
     """
+    if not data.sectors and not data.policy_markers:
+        return
     sectors, markers, notes = classifications_keepable(
         sectors=[(s.vocabulary or "1", s.code, s.percentage) for s in data.sectors],
         policy_markers=[(m.vocabulary or "1", m.code, m.significance) for m in data.policy_markers],
