@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -199,35 +200,51 @@ class _Writer:
         corridors = self._corridors(data, warnings)
 
         def write():
-            project.full_clean(exclude=["responsible_officer"])
+            # Project.clean() checks what the check constraints do, the region comes from the
+            # file's cache of regions, the slug was made free and the identifier matched above:
+            # the constraint and unique queries would only repeat that (the database still enforces them).
+            project.full_clean(exclude=["responsible_officer", "region"], validate_unique=False,
+                               validate_constraints=False)
             project.save()
-            project.countries.set(countries)
-            project.corridors.add(*corridors)
-            project.fundings.exclude(donor__in=donors).delete()
-            have = set(project.fundings.values_list("donor_id", flat=True))
+            wanted = set(partners)
+            if created:  # nothing to compare with: no reads of links a new project cannot have
+                project.countries.through.objects.bulk_create(
+                    [project.countries.through(project_id=project.pk, country_id=c) for c in dict.fromkeys(countries)])
+                have = set()
+            else:
+                project.countries.set(countries)
+                project.fundings.exclude(donor__in=donors).delete()
+                have = set(project.fundings.values_list("donor_id", flat=True))
+                for link in project.project_partners.all():
+                    if (link.partner_id, link.role) not in wanted:
+                        link.delete()
+                    wanted.discard((link.partner_id, link.role))
+            if corridors:
+                project.corridors.add(*corridors)
             project.fundings.model.objects.bulk_create(
                 [project.fundings.model(project=project, donor_id=d) for d in donors if d not in have])
-            wanted = set(partners)
-            for link in project.project_partners.all():
-                if (link.partner_id, link.role) not in wanted:
-                    link.delete()
-                wanted.discard((link.partner_id, link.role))
             ProjectPartner.objects.bulk_create(
                 [ProjectPartner(project=project, partner_id=p, role=r) for p, r in wanted])
 
         project_update(project=project, write=write, reason=f"{REASON} ({self.source})")
-        self._money(project, data)
+        self._money(project, data, created=created)
         if data.results:
             results_import(project=project, results=data.results, user=self.user, replace=True)
-        self._documents(project, data, warnings)
-        RelatedActivity.objects.filter(project=project).delete()
-        RelatedActivity.objects.bulk_create(
-            [RelatedActivity(project=project, ref=ref, relation=kind) for ref, kind in dict.fromkeys(data.related)])
+        self._documents(project, data, warnings, created=created)
+        if not created:
+            RelatedActivity.objects.filter(project=project).delete()
+        if data.related:
+            RelatedActivity.objects.bulk_create(
+                [RelatedActivity(project=project, ref=ref, relation=kind) for ref, kind in dict.fromkeys(data.related)])
         sectors_and_markers_write(project=project, data=data, warnings=warnings)
-        ImportedActivity.objects.update_or_create(project=project, defaults={
-            "last_updated": data.last_updated, "digest": data.digest, "titles": data.titles,
-            "descriptions": data.descriptions, "source": self.source[:255],
-        })
+        imported = {"last_updated": data.last_updated, "digest": data.digest, "titles": data.titles,
+                    "descriptions": data.descriptions, "source": self.source[:255]}
+        if record is None:
+            ImportedActivity.objects.create(project=project, **imported)
+        else:
+            for field, value in imported.items():
+                setattr(record, field, value)
+            record.save()
         return ("created" if created else "updated"), ""
 
     # --- the project's own fields ---
@@ -303,7 +320,8 @@ class _Writer:
             return (model.__name__, "ref", organisation.ref)
         return (model.__name__, "name", organisation.name.casefold())
 
-    def _organisation(self, model, organisation: OrganisationData, **create) -> int:
+    def _organisation(self, model, organisation: OrganisationData, create=dict) -> int:
+        """The organisation's id, looked up once per file; `create()` gives the extra fields of one made here."""
         key = self._key(model, organisation)
         if key in self.organisations:
             return self.organisations[key]
@@ -318,13 +336,13 @@ class _Writer:
                 found.save(update_fields=["iati_ref"])
         if found is None:
             kind = KIND_OF_TYPE.get(organisation.type, OrganisationKind.OTHER)
-            found = model.objects.create(name=name, iati_ref=organisation.ref, kind=kind, **create)
+            found = model.objects.create(name=name, iati_ref=organisation.ref, kind=kind, **create())
         self.organisations[key] = found.pk
         self.made.append(key)
         return found.pk
 
     def _donor(self, organisation: OrganisationData) -> int:
-        return self._organisation(Donor, organisation, acronym=self._acronym(organisation))
+        return self._organisation(Donor, organisation, create=lambda: {"acronym": self._acronym(organisation)})
 
     def _partner(self, organisation: OrganisationData) -> int:
         return self._organisation(Partner, organisation)
@@ -340,34 +358,42 @@ class _Writer:
 
     # --- money, documents ---
 
-    def _money(self, project: Project, data: ActivityData) -> None:
-        """The public money rows follow the file: rows it no longer has go, rows it adds come; internal rows stay."""
+    def _money(self, project: Project, data: ActivityData, *, created: bool = False) -> None:
+        """The public money rows follow the file: rows it no longer has go, rows it adds come; internal rows stay.
+
+        Each kind is written in one insert with one insert of its history rows; a new project has
+        no rows to compare with, so they are not read.
+        """
         for item in data.money:
             if item.currency not in self.currencies:
                 raise ReaderError(f"currency {item.currency!r} is not an ISO 4217 code.", line=item.line)
+        now = timezone.now()
         for model, kind in ((Budget, "budget"), (PlannedDisbursement, "planned"), (Transaction, "transaction")):
-            wanted = Counter(_key(item) for item in data.money if item.kind == kind)
-            rows = model.objects.filter(project=project, is_internal=False)
-            if model is not Budget:
-                rows = rows.select_related("provider_donor", "provider_partner", "receiver_donor", "receiver_partner")
-            gone = []
-            for row in rows:
-                key = _row_key(row)
+            items = [(_key(item), item) for item in data.money if item.kind == kind]
+            wanted = Counter(key for key, _item in items)
+            if not created:
+                rows = model.objects.filter(project=project, is_internal=False)
+                if model is not Budget:
+                    rows = rows.select_related("provider_donor", "provider_partner", "receiver_donor", "receiver_partner")
+                gone = []
+                for row in rows:
+                    key = _row_key(row)
+                    if wanted[key]:
+                        wanted[key] -= 1
+                    else:
+                        gone.append(row)
+                for row in gone:
+                    row.delete()
+            new = []
+            for key, item in items:
                 if wanted[key]:
                     wanted[key] -= 1
-                else:
-                    gone.append(row)
-            for row in gone:
-                row.delete()
-            new = []
-            for item in data.money:
-                if item.kind == kind and wanted[_key(item)]:
-                    wanted[_key(item)] -= 1
                     new.append(model(project=project, **_row_fields(item)))
             if new:
-                bulk_create_with_history(new, model, default_user=self.user, default_change_reason=REASON)
+                bulk_create_with_history(new, model, default_user=self.user, default_change_reason=REASON,
+                                         default_date=now)
 
-    def _documents(self, project: Project, data: ActivityData, warnings: list[str]) -> None:
+    def _documents(self, project: Project, data: ActivityData, warnings: list[str], *, created: bool = False) -> None:
         """Links the file gives and the project lacks are added; none is removed (officers add their own)."""
         if not data.documents:
             return
@@ -375,7 +401,8 @@ class _Writer:
             from documents.models import Document, DocumentCategory
         except ImportError:  # documents/ not merged yet
             return
-        have = set(Document.objects.filter(project=project).exclude(url="").values_list("url", flat=True))
+        have = set() if created else set(
+            Document.objects.filter(project=project).exclude(url="").values_list("url", flat=True))
         for item in data.documents:
             if item.url in have:
                 continue
@@ -403,6 +430,8 @@ def sectors_and_markers_write(*, project: Project, data: ActivityData, warnings:
     a sector vocabulary at a time, a policy marker at a time; the rest of the activity is
     imported. An activity without any keeps the project's own.
     """
+    if not data.sectors and not data.policy_markers:
+        return
     sectors, markers, notes = classifications_keepable(
         sectors=[(s.vocabulary or "1", s.code, s.percentage) for s in data.sectors],
         policy_markers=[(m.vocabulary or "1", m.code, m.significance) for m in data.policy_markers],
