@@ -24,7 +24,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from classifications.services import classifications_keepable, project_classifications_set
+from classifications.services import (
+    classifications_keepable,
+    project_classifications_set,
+)
 from donors.models import Donor, OrganisationKind, Partner
 from finance.currencies import currency_codes
 from finance.models import Budget, PlannedDisbursement, Transaction
