@@ -78,7 +78,7 @@ class ProjectDocumentsView(StrictApiMixin, generics.GenericAPIView):
 
 @extend_schema(
     tags=["deadlines"],
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(401, 404, 429)},
+    responses={(200, "*/*"): OpenApiTypes.BINARY, **error_responses(401, 404, 429)},
 )
 class ReportFileView(StrictApiMixin, generics.GenericAPIView):
     """A report version's file, for API callers (tokens): what `report.approved_file` of a deadline points at.
@@ -92,8 +92,10 @@ class ReportFileView(StrictApiMixin, generics.GenericAPIView):
     renderer_classes = [ORJSONRenderer]
     content_negotiation_class = AnyAccept
 
-    def get(self, request, pk: int):
-        submission = report_submission_readable(user=request.user, pk=pk)
+    def get(self, request, pk: str):
+        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a JSON 404, not Django's HTML one
+            raise NotFound("No such report.")
+        submission = report_submission_readable(user=request.user, pk=int(pk))
         if submission is None:
             raise NotFound("No such report.")
         return document_response(request, submission.document)

@@ -216,7 +216,7 @@ def test_pages_pass_axe_wcag_aa_checks(axe_page, path):
 
 @pytest.mark.parametrize("path, last_columns", [
     ("/admin/projects/project/", ["column-donor_list", "column-is_published"]),
-    ("/admin/deadlines/deadline/", ["column-state", "column-timing"]),
+    ("/admin/deadlines/deadline/", ["column-status", "column-timing", "column-owner"]),
 ])
 def test_admin_lists_fit_a_1366_pixel_screen(browser, live_server, annex, officer, path, last_columns):
     """An officer's laptop: the list's last columns are on screen beside the filters, no sideways scrolling."""

@@ -786,7 +786,7 @@ def _report_file(c: Caller, obj):
     assert c.get("/reporting/reports/999999/file/").status_code == 404
 
 
-@rule("api/v1/reports/<int:pk>/file/", objects=("sdc-funded", "ec-funded", "unpublished", "returned"), api=True)
+@rule("api/v1/reports/<str:pk>/file/", objects=("sdc-funded", "ec-funded", "unpublished", "returned"), api=True)
 def _api_report_file(c: Caller, obj):
     """The same rule for API callers, tokens included: staff every version, the donor it is owed to the approved
     one of a project it may see; a 404 for anyone else (401 without credentials where the API asks for them)."""
@@ -800,6 +800,7 @@ def _api_report_file(c: Caller, obj):
         assert response.status_code in (401, 404), f"{obj}: {response.status_code}"
         c.assert_no_private_data(response)
     assert c.get("/api/v1/reports/999999/file/").status_code in (401, 404)
+    assert c.get("/api/v1/reports/null,null/file/")["Content-Type"] == "application/json"
 
 
 # --- Accounts ---
