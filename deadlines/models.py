@@ -4,6 +4,8 @@ The tables kept their names from when these models lived in `projects`
 (`Meta.db_table`), so the move to this app copied no data.
 """
 import datetime
+import functools
+import operator
 import re
 
 from django.conf import settings
@@ -184,8 +186,13 @@ class Deadline(models.Model):
             ),
         ]
         indexes = [
-            # The reminder scan reads open and returned deadlines by due date.
-            models.Index(fields=["due_on"], condition=Q(state__in=ACTIVE_STATES), name="deadline_open_due_idx"),
+            # The reminder scan reads open and returned deadlines by due date. Written as OR, not IN:
+            # PostgreSQL prints an IN as an array cast that it re-reads differently, and the benchmark's
+            # large load re-creates indexes from what PostgreSQL prints (tests/benchmarks).
+            models.Index(
+                fields=["due_on"], condition=functools.reduce(operator.or_, (Q(state=state) for state in ACTIVE_STATES)),
+                name="deadline_open_due_idx",
+            ),
         ]
 
     def __str__(self):
