@@ -72,7 +72,7 @@ class Document(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "-document_date", "title", "id"]
+        ordering = ["project", models.F("document_date").desc(nulls_last=True), "title", "id"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [

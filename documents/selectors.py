@@ -8,13 +8,15 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from documents.models import Document
 from projects.selectors import sees_all_projects
 
 LINK_FORMAT = "text/html"  # what a link is said to be in IATI's document-link/@format
+# Newest first, undated last on every database (PostgreSQL puts NULL first in a descending order, SQLite last).
+NEWEST_FIRST = (F("document_date").desc(nulls_last=True), "title", "id")
 
 
 def documents_readable_by(user) -> QuerySet[Document]:
@@ -34,7 +36,7 @@ def project_documents(*, project, user) -> list[Document]:
     (deadlines.selectors), where staff review it and the donor it is owed to downloads it.
     """
     documents = documents_readable_by(user).filter(project=project, report_submission__isnull=True)
-    return list(documents.order_by("-document_date", "title", "id"))
+    return list(documents.order_by(*NEWEST_FIRST))
 
 
 def download_path(document: Document) -> str:
@@ -66,7 +68,7 @@ def document_links_of(project_ids) -> dict[int, list[DocumentLink]]:
     """
     links: dict[int, list[DocumentLink]] = defaultdict(list)
     rows = Document.objects.filter(project_id__in=project_ids, is_public=True).order_by(
-        "project_id", "-document_date", "title", "id"
+        "project_id", *NEWEST_FIRST
     )
     for document in rows:
         links[document.project_id].append(DocumentLink(
