@@ -32,15 +32,18 @@ def pytest_collection_modifyitems(config, items):
     tests: they force their own database or none, so the first pass has run them; and
     `browser` tests: what they check is what Chromium shows and does, which the database
     engine does not change, while every page's queries run on both engines in the tests
-    that request the pages without a browser (tests/dashboards/test_pages.py, test_queries.py).
+    that request the pages without a browser (tests/dashboards/test_pages.py, test_queries.py);
+    and the document tests' runs against the S3-compatible endpoint (the storage does not
+    touch the database: their filesystem runs cover both engines).
     """
     second_pass = os.environ.get("PORTFOLIO_TEST_PASS") == "second"
 
     def wanted(item):
         if not USES_POSTGRES and item.get_closest_marker("postgresql_only") is not None:
             return False
-        once = item.get_closest_marker("database_independent") or item.get_closest_marker("browser")
-        return not (second_pass and once is not None)
+        on_s3 = getattr(item, "callspec", None) is not None and item.callspec.params.get("documents_storage_kind") == "s3"
+        once = on_s3 or any(item.get_closest_marker(name) is not None for name in ("database_independent", "browser"))
+        return not (second_pass and once)
 
     kept = [item for item in items if wanted(item)]
     if len(kept) != len(items):
