@@ -2,6 +2,9 @@
 FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
+# Pango and a font for WeasyPrint, which draws the PDF reports.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # Exactly the pins of the lock for Python >= 3.12 (scripts/lock writes it), every file
 # checked against its hash; then the project itself without resolving anything more.
 COPY requirements/py312.txt ./requirements/
