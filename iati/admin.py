@@ -3,10 +3,11 @@ from django.urls import path
 
 from iati.models import ImportedActivity
 from iati.views import iati_import_view, may_import
+from portfolio.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(ImportedActivity)
-class ImportedActivityAdmin(admin.ModelAdmin):
+class ImportedActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What IATI imports wrote, read only; its list leads to the import page (iati.views)."""
 
     list_display = ["project", "source", "last_updated", "imported_at"]
@@ -29,12 +30,3 @@ class ImportedActivityAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may_import(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

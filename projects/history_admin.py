@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from portfolio.admin_readonly import ReadOnlyAdminMixin
 from projects.history import RestoreError, deleted_projects, project_restore
 from projects.models import Project
 
@@ -11,7 +12,7 @@ HistoricalProject = Project.history.model
 
 
 @admin.register(HistoricalProject)
-class DeletedProjectAdmin(admin.ModelAdmin):
+class DeletedProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Projects deleted in the admin, newest first; restoring needs the right to add projects."""
 
     list_display = ["short_name", "title", "slug", "history_date", "history_user", "history_link"]
@@ -26,15 +27,6 @@ class DeletedProjectAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Deleted projects", **(extra_context or {})})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("projects.view_project") and request.user.has_perm("projects.add_project")
