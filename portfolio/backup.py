@@ -23,33 +23,46 @@ back byte for byte:
 * Many-to-many link tables are written as rows of their own, ids included,
   rather than as lists inside the rows they link.
 
+Stored files come with the rows that name them: after the rows, the backup holds
+one `<file>` element per file a row's FileField names (documents, report versions),
+its bytes in base64 with their SHA-256, read from that field's storage (the
+filesystem or an S3 bucket). A file the storage has lost is reported and left out;
+the row still comes back as it was. The restore checks each file's digest and writes
+it under the same name; files it did not write stay as they are.
+
 The restore still reads plain `dumpdata --format xml` files. It reads XML with
 Django's hardened parser (no DTDs, no entities).
 
 Restore into a database migrated to the same code version as the backup
 (`manage.py migrate` first). It empties the database and loads the backup in one
-transaction: if anything fails, the database is left as it was.
+transaction: if anything fails, the database is left as it was, and so are the
+stored files (those it wrote are removed, those it replaced are put back).
 
 For large PostgreSQL databases `pg_dump --format=custom` and `pg_restore --clean`
 do the same faster; see README.md.
 """
+import base64
 import bz2
+import dataclasses
 import gzip
+import hashlib
 import json
 import lzma
 import os
 import re
 import tempfile
 from pathlib import Path
+from xml.dom import pulldom
 from xml.sax import SAXException
 from xml.sax.saxutils import escape
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers import base, xml_serializer
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, router, transaction
 from django.test.utils import override_settings
 
 SUFFIXES = (".xml", ".xml.gz", ".xml.bz2", ".xml.xz")
@@ -97,8 +110,43 @@ def _row(obj, field=None) -> str:
     return f"{where}, field {field.name}" if field is not None else where
 
 
+# Bytes of a stored file read and encoded at a time (a multiple of 3: base64 without padding inside).
+_FILE_CHUNK = 3 * 256 * 1024
+
+
 class Serializer(xml_serializer.Serializer):
-    """Django's XML serializer, writing every value so that it reads back unchanged."""
+    """Django's XML serializer, writing every value so that it reads back unchanged.
+
+    It also notes the stored files that rows' FileFields name and writes them, in
+    `<file>` elements, after the last row (`missing` lists those the storage lacks).
+    """
+
+    def start_serialization(self):
+        self.files: list[tuple[models.FileField, str]] = []
+        self.missing: list[str] = []
+        super().start_serialization()
+
+    def end_serialization(self):
+        for field, name in self.files:
+            self._write_file(field, name)
+        super().end_serialization()
+
+    def _write_file(self, field, name: str) -> None:
+        """One stored file, whole (documents are capped by DOCUMENT_MAX_SIZE), with its SHA-256."""
+        label = f"{field.model._meta.label}.{field.name}"
+        try:
+            with field.storage.open(name, "rb") as stream:
+                content = stream.read()
+        except (FileNotFoundError, OSError) as exc:
+            if field.storage.exists(name):
+                raise BackupError(f"{label}: cannot read the stored file {name} ({exc}).") from exc
+            self.missing.append(f"{label}: {name}")
+            return
+        self.indent(1)
+        self.xml.startElement("file", {"field": label, "name": name, "sha256": hashlib.sha256(content).hexdigest()})
+        for start in range(0, len(content), _FILE_CHUNK):
+            self.xml.ignorableWhitespace(base64.b64encode(content[start:start + _FILE_CHUNK]).decode("ascii"))
+        self.xml.endElement("file")
 
     def _write_value(self, value: str, attrs: dict) -> None:
         if _NOT_XML.search(value):
@@ -125,6 +173,8 @@ class Serializer(xml_serializer.Serializer):
             self.xml.endElement("field")
         else:
             value = field.value_to_string(obj)
+            if isinstance(field, models.FileField) and value:
+                self.files.append((field, value))
             if field.get_internal_type() == "JSONField":
                 value = json.dumps(value, cls=field.encoder)
             self._write_value(value, attrs)
@@ -189,8 +239,15 @@ def row_count(using: str = DEFAULT_DB_ALIAS) -> int:
     return sum(model._base_manager.using(using).count() for model in backed_up_models(using))
 
 
-def portfolio_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Write every row of the database to `path`; return the number of rows.
+@dataclasses.dataclass
+class BackupResult:
+    rows: int
+    files: int
+    missing: list[str]  # "<model>.<field>: <name>" of each file a row names that the storage lacks
+
+
+def portfolio_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
+    """Write every row of the database and every stored file its rows name to `path`.
 
     The file appears only when complete: it is written under a temporary name
     next to `path`, then renamed (an older backup of the same name stays until then).
@@ -207,6 +264,7 @@ def portfolio_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
                 rows += 1
                 yield obj
 
+    serializer = Serializer()
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql" and outermost:
             # One snapshot for every table, whatever commits meanwhile.
@@ -221,11 +279,11 @@ def portfolio_backup(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
         partial = Path(partial)
         try:
             with _open(partial, "wb") as stream:
-                Serializer().serialize(objects(), stream=stream, encoding="utf-8")
+                serializer.serialize(objects(), stream=stream, encoding="utf-8")
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
-    return rows
+    return BackupResult(rows=rows, files=len(serializer.files) - len(serializer.missing), missing=serializer.missing)
 
 
 def database_empty(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -284,14 +342,77 @@ def _load(path: Path, using: str) -> None:
                 cursor.execute(statement)
 
 
-def portfolio_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Replace every row of the database with the backup at `path`; return the number of rows."""
+class _StoredFiles:
+    """The files a restore writes, undone if the restore fails: new ones removed, replaced ones put back."""
+
+    def __init__(self):
+        self.written: list[tuple] = []  # (storage, name, previous bytes or None)
+
+    def put(self, storage, name: str, content: bytes) -> None:
+        previous = None
+        if storage.exists(name):
+            with storage.open(name, "rb") as stream:
+                previous = stream.read()
+            if previous == content:
+                return
+            storage.delete(name)
+        self.written.append((storage, name, previous))
+        saved = storage.save(name, ContentFile(content))
+        if saved != name:
+            raise BackupError(f"the storage stored {name} as {saved}.")
+
+    def undo(self) -> None:
+        for storage, name, previous in reversed(self.written):
+            storage.delete(name)
+            if previous is not None:
+                storage.save(name, ContentFile(previous))
+
+
+def _restore_files(path: Path, using: str, stored: _StoredFiles) -> int:
+    """Write each `<file>` of the backup to its field's storage under its name, after checking its digest."""
+    count = 0
+    with _open(path, "rb") as stream:
+        events = pulldom.parse(stream, xml_serializer.DefusedExpatParser())
+        for event, node in events:
+            if event != pulldom.START_ELEMENT or node.nodeName != "file":
+                continue
+            events.expandNode(node)
+            label, name = node.getAttribute("field"), node.getAttribute("name")
+            try:
+                model_label, field_name = label.rsplit(".", 1)
+                field = apps.get_model(model_label)._meta.get_field(field_name)
+            except (LookupError, ValueError, FieldDoesNotExist):
+                raise BackupError(f"{path.name}: file {name}: {label!r} is not a file field of this version.") from None
+            if not isinstance(field, models.FileField) or not router.allow_migrate_model(using, field.model):
+                raise BackupError(f"{path.name}: file {name}: {label!r} is not a file field of this version.")
+            try:
+                content = base64.b64decode(xml_serializer.getInnerText(node), validate=True)
+            except ValueError:
+                raise BackupError(f"{path.name}: file {name}: its content is not base64.") from None
+            if hashlib.sha256(content).hexdigest() != node.getAttribute("sha256"):
+                raise BackupError(f"{path.name}: file {name}: its content does not match its SHA-256 (a damaged backup).")
+            stored.put(field.storage, name, content)
+            count += 1
+    return count
+
+
+def portfolio_restore(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
+    """Replace every row of the database with the backup at `path`, and put back the files its rows name."""
     _check_name(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such backup file.")
-    with transaction.atomic(using=using):
-        database_empty(using=using)
-        # Loading a plain fixture sets many-to-many fields, which simple-history would record as new edits.
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
-            _load(path.resolve(), using)
-        return row_count(using)
+    stored = _StoredFiles()
+    try:
+        with transaction.atomic(using=using):
+            database_empty(using=using)
+            # Loading a plain fixture sets many-to-many fields, which simple-history would record as new edits.
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                _load(path.resolve(), using)
+            try:
+                files = _restore_files(path.resolve(), using, stored)
+            except (SAXException, OSError) as exc:
+                raise BackupError(f"{path.name}: the stored files cannot be restored: {exc}") from exc
+            return BackupResult(rows=row_count(using), files=files, missing=[])
+    except BaseException:
+        stored.undo()
+        raise

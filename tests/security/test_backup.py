@@ -125,13 +125,13 @@ def test_backup_flush_restore_gives_back_every_field_of_every_row(lived_in_portf
 
     backup = tmp_path / "portfolio.xml.gz"
     call_command("backup_portfolio", str(backup))
-    assert "rows written" in capsys.readouterr().out
+    assert "rows and 0 stored files written" in capsys.readouterr().out
 
     database_empty()  # the database is lost
     assert Project.objects.count() == 0
 
     call_command("restore_portfolio", str(backup), "--no-input")
-    assert "rows restored" in capsys.readouterr().out
+    assert "rows and 0 stored files restored" in capsys.readouterr().out
     assert_same_rows(before, database_dump())
     lived_in_portfolio["deadline"].refresh_from_db()
     assert lived_in_portfolio["deadline"].title == TRICKY_CR

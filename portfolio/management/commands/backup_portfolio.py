@@ -6,7 +6,7 @@ from portfolio.backup import portfolio_backup
 
 
 class Command(BaseCommand):
-    help = "Write every row of the database to an XML file (.xml, .xml.gz, .xml.bz2 or .xml.xz) that restore_portfolio reads."
+    help = "Write every row of the database, and the stored files its rows name, to an XML file (.xml, .xml.gz, .xml.bz2 or .xml.xz) that restore_portfolio reads."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="The backup file to write, e.g. portfolio-2025-01-31.xml.gz.")
@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, database, **options):
         try:
-            rows = portfolio_backup(path=file, using=database)
+            result = portfolio_backup(path=file, using=database)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"backup_portfolio: {rows} rows written to {file}")
+        for missing in result.missing:
+            self.stderr.write(f"backup_portfolio: a row names a file the storage does not have, left out: {missing}")
+        self.stdout.write(f"backup_portfolio: {result.rows} rows and {result.files} stored files written to {file}")

@@ -7,8 +7,8 @@ from portfolio.backup import portfolio_restore
 
 class Command(BaseCommand):
     help = (
-        "Replace every row of the database with a backup_portfolio file. Run `migrate` first; "
-        "on any error nothing changes."
+        "Replace every row of the database with a backup_portfolio file and put back its stored files. "
+        "Run `migrate` first; on any error nothing changes."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             if answer != "yes":
                 raise CommandError("Restore cancelled.")
         try:
-            rows = portfolio_restore(path=file, using=database)
+            result = portfolio_restore(path=file, using=database)
         except (ValueError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"restore_portfolio: {rows} rows restored from {file}")
+        self.stdout.write(f"restore_portfolio: {result.rows} rows and {result.files} stored files restored from {file}")
