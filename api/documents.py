@@ -1,10 +1,12 @@
-"""`/api/v1/projects/{id}/documents/`: the documents of a project the caller may see.
+"""`/api/v1/projects/{id}/documents/`: the documents of a project the caller may see, and their files.
 
 A 404 for a project the caller may not see, exactly as the project itself. Everyone but
 the staff gets public documents only (documents.selectors). `url` is where the document
-is fetched: the download page (after the same check) for a file, the link itself for a link.
+is fetched: `/api/v1/documents/{id}/file/` for a file (the same check, with the caller's
+token: an officer's integration reads restricted files too), the link itself for a link.
 """
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -17,7 +19,7 @@ from api.renderers import ORJSONRenderer
 from api.views import project_pk
 from deadlines.selectors import report_submission_readable
 from documents.models import Document
-from documents.selectors import download_path, project_documents
+from documents.selectors import document_for_download, project_documents
 from documents.views import document_response
 from projects.models import Project
 from projects.selectors import project_visible
@@ -52,8 +54,10 @@ class DocumentSerializer(serializers.ModelSerializer):
         return "link" if document.is_link else "file"
 
     def get_url(self, document) -> str:
-        """The absolute download URL of a file (on the host the caller used), or the link."""
-        return document.url if document.is_link else self.context["request"].build_absolute_uri(download_path(document))
+        """The absolute URL of a file in the API (on the host the caller used), or the link."""
+        if document.is_link:
+            return document.url
+        return self.context["request"].build_absolute_uri(reverse("api:document-file", args=[document.pk]))
 
 
 class ProjectDocumentsSerializer(serializers.Serializer):
@@ -76,6 +80,36 @@ class ProjectDocumentsView(StrictApiMixin, generics.GenericAPIView):
         return Response(self.get_serializer({"project": project.pk, "documents": documents}).data)
 
 
+def _id_or_404(pk: str, message: str) -> int:
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a JSON 404, not Django's HTML one
+        raise NotFound(message)
+    return int(pk)
+
+
+@extend_schema(
+    tags=["projects"],
+    responses={(200, "*/*"): OpenApiTypes.BINARY, (302, "*/*"): None, **error_responses(401, 404, 429)},
+)
+class DocumentFileView(StrictApiMixin, generics.GenericAPIView):
+    """A document's file (a redirect for a link), for API callers: what a document's `url` points at.
+
+    The rule of the download page (documents.selectors.document_for_download) with the
+    caller's credentials: public documents of published projects for everyone, every
+    document for staff (their tokens included); a 404 for anything else.
+    """
+
+    queryset = Project.objects.none()
+    pagination_class = None
+    renderer_classes = [ORJSONRenderer]
+    content_negotiation_class = AnyAccept
+
+    def get(self, request, pk: str):
+        document = document_for_download(user=request.user, pk=_id_or_404(pk, "No such document."))
+        if document is None:
+            raise NotFound("No such document.")
+        return document_response(request, document)
+
+
 @extend_schema(
     tags=["deadlines"],
     responses={(200, "*/*"): OpenApiTypes.BINARY, **error_responses(401, 404, 429)},
@@ -93,9 +127,7 @@ class ReportFileView(StrictApiMixin, generics.GenericAPIView):
     content_negotiation_class = AnyAccept
 
     def get(self, request, pk: str):
-        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a JSON 404, not Django's HTML one
-            raise NotFound("No such report.")
-        submission = report_submission_readable(user=request.user, pk=int(pk))
+        submission = report_submission_readable(user=request.user, pk=_id_or_404(pk, "No such report."))
         if submission is None:
             raise NotFound("No such report.")
         return document_response(request, submission.document)

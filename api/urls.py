@@ -2,7 +2,7 @@
 from django.urls import path
 
 from api import serializers, views
-from api.documents import ProjectDocumentsView, ReportFileView
+from api.documents import DocumentFileView, ProjectDocumentsView, ReportFileView
 from api.results import ProjectResultsView, ResultsCsvView
 from donors.models import Donor, Partner
 from projects.selectors import corridors_visible, donors_visible, partners_visible
@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/<str:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<str:pk>/results/", ProjectResultsView.as_view(), name="project-results"),
     path("projects/<str:pk>/documents/", ProjectDocumentsView.as_view(), name="project-documents"),
+    path("documents/<str:pk>/file/", DocumentFileView.as_view(), name="document-file"),
     path("reports/<str:pk>/file/", ReportFileView.as_view(), name="report-file"),
     path("projects/<str:pk>/iati.xml", views.ProjectIatiView.as_view(), name="project-iati"),
     path("results.csv", ResultsCsvView.as_view(), name="results-csv"),

@@ -41,7 +41,7 @@ def test_everyone_gets_the_public_documents(request, project, documents, caller)
         "id": documents["report"].pk, "title": "Final evaluation",
         "category": {"code": "A07", "name": "Review of project performance and evaluation"},
         "language": "fr", "date": "2016-03-01", "public": True, "kind": "file", "content_type": "application/pdf",
-        "size": len(PDF), "url": f"http://testserver/documents/{documents['report'].pk}/",
+        "size": len(PDF), "url": f"http://testserver/api/v1/documents/{documents['report'].pk}/file/",
     }
     assert (page["kind"], page["url"], page["content_type"], page["size"], page["date"]) == (
         "link", "https://www.ilo.org/capsa", "", None, None)
@@ -52,6 +52,18 @@ def test_officers_also_get_restricted_documents(officer_token_client, project, d
     body = officer_token_client.get(_url(project)).json()
     assert [(d["title"], d["public"]) for d in body["documents"]] == [
         ("Final evaluation", True), ("Officer's note", False), ("Project page", True)]
+
+
+def test_an_officers_token_downloads_a_restricted_file_that_anonymous_callers_cannot(
+        officer_token_client, sdc_token_client, anonymous_client, documents):
+    note = next(d for d in officer_token_client.get(_url(documents["note"].project)).json()["documents"]
+                if d["title"] == "Officer's note")
+    response = officer_token_client.get(note["url"])
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    for caller in (sdc_token_client, anonymous_client):
+        refused = caller.get(note["url"])
+        assert refused.status_code == 404 and refused.json() == {"detail": "No such document."}
 
 
 def test_an_unpublished_project_is_a_404_exactly_like_the_project(project, documents, anonymous_client):

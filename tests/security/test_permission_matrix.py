@@ -731,6 +731,26 @@ def _document_download(c: Caller, obj):
     assert c.get("/documents/999999999/").status_code == 404
 
 
+@rule("api/v1/documents/<str:pk>/file/", objects=tuple(DOCUMENTS), api=True)
+def _api_document_file(c: Caller, obj):
+    """The download page's rule with API credentials: tokens are callers here, so an officer's token reads
+    restricted documents; everyone else public ones only, a 404 (401 where the API asks for credentials)."""
+    document = c.world.documents[obj]
+    response = c.get(f"/api/v1/documents/{document.pk}/file/")
+    if obj != "public" and not c.staff:
+        assert response.status_code in (401, 404), f"{obj}: {response.status_code}"
+        assert DRAFT_DOCUMENT_URL not in response.body_text and "Location" not in response
+        c.assert_no_private_data(response)
+    elif obj == "draft":
+        assert response.status_code == 302 and response["Location"] == DRAFT_DOCUMENT_URL
+    else:
+        assert response.status_code == 200, f"{obj}: {response.status_code}"
+        assert response.body_text.encode() == DOCUMENT_BYTES
+        assert response["Content-Disposition"].startswith("attachment;")
+    assert c.get("/api/v1/documents/999999999/file/").status_code in (401, 404)
+    assert c.get("/api/v1/documents/null/file/")["Content-Type"] == "application/json"
+
+
 # --- Calendar ---
 
 
