@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from dashboards import pdf
 from results.models import Indicator, Period, Result, Update
-from tests.money import INTERNAL_TEXT, INTERNAL_VALUE, money  # noqa: F401 (the fixture)
+from tests.money import INTERNAL_TEXT
 
 pytestmark = pytest.mark.django_db
 SDC_ONLY = "bangladesh-migration-policy"
@@ -35,7 +35,7 @@ def page_amounts(html: str) -> dict[str, str]:
     """The money cards of an HTML page: name → "195,570 USD", formatted as the page shows them."""
     found = re.findall(
         r'data-money-figure="([\w-]+)">.*?<span data-amount>(.*?)</span> <span class="figure__currency">(\w+)</span>',
-        html, flags=re.S,
+        html, flags=re.DOTALL,
     )
     return {name: _plain(f"{amount} {currency}") for name, amount, currency in found}
 
