@@ -21,8 +21,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from dashboards import selectors
 from results.selectors import track_summary
 
-# Rows of the projects table at most; beyond it the report says how many are not shown.
-PDF_PROJECTS_LIMIT = 500
+# Rows of the projects table at most (WeasyPrint lays out about 30 a second); beyond it the report says how
+# many are not shown, and the CSV and XLSX exports hold them all.
+PDF_PROJECTS_LIMIT = 200
 STYLESHEET = "dashboards/pdf.css"
 
 
