@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from api.exports import csv_cell
-from dashboards import selectors
+from dashboards import pdf, selectors
 from dashboards.geo import Choropleth, choropleth
 from deadlines.filters import ReportingFilterSet
 from deadlines.selectors import (
@@ -146,6 +146,14 @@ def _dashboard_context(request, *, fixed_donor=""):
         "csv_query": csv_query.urlencode(),
         "xlsx_query": xlsx_query.urlencode(),
     }
+    # The PDF report of the same filters and currency (dashboards.pdf).
+    pdf_query = csv_query.copy()
+    pdf_query.pop("format")
+    if fixed_donor:
+        pdf_query.pop("donor", None)
+    context["pdf_href"] = (
+        reverse("dashboards:donor-report", args=[fixed_donor]) if fixed_donor else reverse("dashboards:report")
+    ) + (f"?{pdf_query.urlencode()}" if pdf_query else "")
     _linked_bars(request, query, context, fixed_donor=fixed_donor)
     context["country_map"] = _country_map(request, projects, query, context["money"])
     return context
@@ -159,29 +167,44 @@ def dashboard(request):
     return render(request, "dashboards/dashboard.html", context)
 
 
-@require_GET
-def project_detail(request, key):
+def _project_context(request, project) -> dict:
+    """What a project's page and its PDF sheet show `request.user`."""
+    today = timezone.localdate()
+    money = _currency(request)
+    return {
+        "project": project,
+        **project_texts(project, request.LANGUAGE_CODE),
+        "status": project.status_on(today),
+        "today": today,
+        "deadlines": deadlines_readable_by(user=request.user, project=project),
+        "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
+        **money,
+        "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
+        "documents": project_documents(project=project, user=request.user),
+        **_api_links(project),
+    }
+
+
+def _project_or_404(request, key):
     project = selectors.project_for_user(user=request.user, key=key)
     if project is None:
         raise Http404(_("No such project."))
-    today = timezone.localdate()
-    money = _currency(request)
-    return render(
-        request,
-        "dashboards/project_detail.html",
-        {
-            "project": project,
-            **project_texts(project, request.LANGUAGE_CODE),
-            "status": project.status_on(today),
-            "today": today,
-            "deadlines": deadlines_readable_by(user=request.user, project=project),
-            "finance": selectors.project_finance(project=project, user=request.user, currency=money["currency"]),
-            **money,
-            "results": results_for_page(project, staff=sees_all_projects(request.user), today=today),
-            "documents": project_documents(project=project, user=request.user),
-            **_api_links(project),
-        },
-    )
+    return project
+
+
+@require_GET
+def project_detail(request, key):
+    project = _project_or_404(request, key)
+    return render(request, "dashboards/project_detail.html", _project_context(request, project))
+
+
+@require_GET
+def project_sheet_pdf(request, key):
+    """The project page as a PDF sheet (dashboards.pdf): the same facts, money and results."""
+    project = _project_or_404(request, key)
+    context = _project_context(request, project)
+    filename = pdf.pdf_filename("project", project.slug, today=context["today"])
+    return pdf.pdf_response(request, "dashboards/pdf/sheet.html", context, filename=filename)
 
 
 def _api_links(project) -> dict[str, str]:
@@ -238,6 +261,49 @@ def donor_detail(request, acronym):
         )
     context.update(deadlines=deadlines, today=today)
     return render(request, "dashboards/donor_detail.html", context)
+
+
+@require_GET
+def portfolio_report_pdf(request):
+    """The filtered dashboard as a PDF report (dashboards.pdf), with the filters of the page's address."""
+    return _report_pdf(request)
+
+
+@require_GET
+def donor_report_pdf(request, acronym):
+    """A donor's portfolio report as PDF: its page's figures, filters and, for its readers, deadlines."""
+    donor = selectors.donor_get(acronym=acronym, user=request.user)
+    if donor is None:
+        raise Http404(_("No such donor."))
+    return _report_pdf(request, donor=donor)
+
+
+def _report_pdf(request, *, donor=None) -> HttpResponse:
+    today = timezone.localdate()
+    params = filter_params(request.GET)
+    if donor is not None:
+        params["donor"] = donor.acronym
+    money = _currency(request)
+    context = pdf.portfolio_report(
+        user=request.user, params=params, currency=money["currency"], today=today,
+        fixed_donor=donor.acronym if donor else "",
+    )
+    if money["currency_error"]:
+        context["errors"] = {**context["errors"], **selectors.filter_error_labels({"currency": [money["currency_error"]]})}
+    context["filters_text"] = pdf.filters_text(context["active_filters"])
+    if donor is None:
+        return pdf.pdf_response(request, "dashboards/pdf/report.html", context,
+                                filename=pdf.pdf_filename("portfolio", today=today))
+    context.update(donor=donor, contributions=context["money"].contributions.get(donor.pk))
+    deadlines = deadlines_readable_by(user=request.user, donor=donor)
+    if deadlines is not None:  # the donor page's rule: its own users and officers
+        context.update(
+            deadlines=deadlines,
+            next_deadlines=selectors.deadlines_next(deadlines, today=today),
+            overdue_deadlines=selectors.deadlines_late(deadlines, today=today),
+        )
+    return pdf.pdf_response(request, "dashboards/pdf/report.html", context,
+                            filename=pdf.pdf_filename("portfolio", donor.acronym, today=today))
 
 
 @require_GET

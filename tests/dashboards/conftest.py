@@ -6,6 +6,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import sync_playwright
 
+from tests.money import money  # noqa: F401  (a fixture: test_pdf.py; test_money.py has its own)
+
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

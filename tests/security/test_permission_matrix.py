@@ -706,6 +706,78 @@ def _donor_reporting(c: Caller, obj):
         c.assert_no_private_data(response)
 
 
+# --- PDF reports (dashboards/pdf.py): exactly what the HTML page shows the same caller ---
+
+
+def _get_pdf(c: Caller, url: str):
+    """The response, with `body_text` the PDF's text (pypdf) when it is one: as read, whitespace made single
+    spaces, then again without any whitespace, so a word a table cell broke at a hyphen is still found."""
+    from pypdf import PdfReader
+
+    response = c.client.get(url)
+    if response.status_code >= 500:
+        pytest.fail(f"{url}: {response.status_code}")
+    if response.status_code != 200:
+        response.body_text = response.content.decode()
+        return response
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    response.body_text = " ".join(text.split()) + "\n" + "".join(text.split())
+    return response
+
+
+@rule("report.pdf")
+def _dashboard_report(c: Caller, obj):
+    response = _get_pdf(c, "/report.pdf")
+    assert response.status_code == 200
+    assert response.context["figures"]["projects"] == N_PUBLISHED + c.staff
+    c.assert_draft(response)
+    c.assert_no_private_data(response)  # no deadlines in the portfolio report
+    assert (HIDDEN_DONOR in {bar.key for bar in response.context["by_donor"]}) == c.staff
+    assert (HIDDEN_DONOR in response.body_text) == c.staff
+    assert _money_rows(response.context["money"].figures) == (2 if c.staff else 0)
+
+
+@rule("donors/<str:acronym>/report.pdf", objects=("sdc-funded", "ec-funded", "unpublished"))
+def _donor_report(c: Caller, obj):
+    """The donor page as PDF: its figures and money; its deadlines to its own users and officers only."""
+    acronym = DONOR_OF[obj]
+    response = _get_pdf(c, f"/donors/{acronym}/report.pdf")
+    if acronym == HIDDEN_DONOR and not c.staff:
+        assert response.status_code == 404
+        c.assert_no_private_data(response)
+        return
+    assert response.status_code == 200
+    readable = [o for o in SECRET if c.may_read_deadlines_of(o) and DONOR_OF[o] == acronym]
+    c.assert_no_private_data(response, allowed=readable + (["unpublished"] if c.staff and acronym == "SDC" else []))
+    for o in readable:
+        assert SECRET[o] in response.body_text
+    c.assert_draft(response, visible=c.staff and acronym in ("SDC", HIDDEN_DONOR))
+    expected = {"SDC": 5, "EC": 9, HIDDEN_DONOR: 0}[acronym] + (c.staff and acronym in ("SDC", HIDDEN_DONOR))
+    assert response.context["figures"]["projects"] == expected
+    assert _money_rows(response.context["money"].figures) == (2 if c.staff and acronym == "SDC" else 0)
+
+
+@rule("projects/<str:key>/sheet.pdf", objects=("sdc-funded", "ec-funded", "unpublished"))
+def _project_sheet(c: Caller, obj):
+    """The project page as PDF: a 404 where the page is one; internal money, submitted actuals and others'
+    deadlines never in it."""
+    response = _get_pdf(c, _obj_url(c, obj, "/projects/{slug}/sheet.pdf"))
+    _expect_project(c, obj, response)
+    c.assert_no_private_data(response, allowed=[o for o in SECRET if c.may_read_deadlines_of(o)])
+    if response.status_code != 200:
+        return
+    assert (SECRET[obj] in response.body_text) == c.may_read_deadlines_of(obj)
+    finance = response.context["finance"]
+    internal = c.staff and obj == "sdc-funded"
+    assert (len(finance.budgets), len(finance.transactions)) == ((1, 1) if internal else (0, 0))
+    assert ("3,000.00 CHF" in response.body_text) == internal  # the internal budget's row
+    assert _money_rows(finance.money) == (2 if internal else 0)
+    assert ("ZZRESULT" in response.body_text) == (obj != "ec-funded")
+    assert "9191" not in response.body_text and "9,191" not in response.body_text  # the submitted actual
+
+
 # --- Documents ---
 
 
