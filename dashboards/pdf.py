@@ -2,21 +2,14 @@
 
 WeasyPrint renders dedicated print templates (templates/dashboards/pdf/) with the same selectors
 as the HTML pages, so a report shows the viewer exactly the figures, money and results the page
-shows them, in their language. WeasyPrint fetches nothing outside the product: `LocalFetcher`
-serves our own static files from disk and refuses every other address (http, file, data, ...),
-so a report renders offline and no text in a project can make the server fetch a URL.
+shows them, in their language. The rendering itself is in `dashboards.pdf_render`, imported
+by the first PDF request only.
 """
 import datetime
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dashboards import selectors
 from results.selectors import track_summary
@@ -24,43 +17,12 @@ from results.selectors import track_summary
 # Rows of the projects table at most (WeasyPrint lays out about 30 a second); beyond it the report says how
 # many are not shown, and the CSV and XLSX exports hold them all.
 PDF_PROJECTS_LIMIT = 200
-STYLESHEET = "dashboards/pdf.css"
-
-
-class LocalFetcher(URLFetcher):
-    """Serves `STATIC_URL` paths from the static files' directories; refuses anything else.
-
-    WeasyPrint logs a refused resource and leaves it out: the report still renders.
-    """
-
-    def __init__(self, base_url: str):
-        super().__init__(fail_on_errors=False)
-        self.static_prefix = urlsplit(base_url)._replace(path="/" + settings.STATIC_URL.strip("/") + "/").geturl()
-
-    def fetch(self, url, headers=None):
-        if not url.startswith(self.static_prefix):
-            raise ValueError(f"not fetched (only the product's static files are): {url[:200]}")
-        name = unquote(urlsplit(url).path[len(urlsplit(self.static_prefix).path):])
-        path = finders.find(name) if ".." not in name.split("/") else None
-        if not path:
-            raise ValueError(f"no such static file: {name[:200]}")
-        with open(path, "rb") as file:
-            return URLFetcherResponse(url, file.read(), {"Content-Type": _content_type(name)})
-
-
-def _content_type(name: str) -> str:
-    return {"css": "text/css", "svg": "image/svg+xml", "png": "image/png"}.get(name.rsplit(".", 1)[-1], "")
-
-
-def render_pdf(request, template: str, context: dict) -> bytes:
-    """The template rendered in the request's language, as A4 PDF bytes (about a second each)."""
-    base_url = request.build_absolute_uri("/")
-    html = render_to_string(template, context, request=request)
-    stylesheet = CSS(filename=finders.find(STYLESHEET), url_fetcher=LocalFetcher(base_url))
-    return HTML(string=html, base_url=base_url, url_fetcher=LocalFetcher(base_url)).write_pdf(stylesheets=[stylesheet])
 
 
 def pdf_response(request, template: str, context: dict, *, filename: str) -> HttpResponse:
+    # Imported here: WeasyPrint takes about a second and 45 MB to import, which no other request should pay.
+    from dashboards.pdf_render import render_pdf
+
     response = HttpResponse(render_pdf(request, template, context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -327,6 +327,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # WeasyPrint (the PDF reports) logs each rendering step at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Content security policy (Django >= 6.0): every script, style sheet, font and image comes

@@ -4,6 +4,7 @@ same projects, the viewer's language, and nothing the viewer may not see. WeasyP
 second a render: each test renders one."""
 import datetime
 import io
+import os
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from dashboards import pdf
+from dashboards import pdf, pdf_render
 from results.models import Indicator, Period, Result, Update
 from tests.money import INTERNAL_TEXT
 
@@ -169,7 +170,7 @@ def test_pages_link_to_their_pdf_with_the_same_filters(client, money):
 
 
 def test_the_renderer_fetches_only_the_products_static_files():
-    fetcher = pdf.LocalFetcher("https://portfolio.example/")
+    fetcher = pdf_render.LocalFetcher("https://portfolio.example/")
     css = fetcher.fetch("https://portfolio.example/static/dashboards/pdf.css")
     assert b"@page" in css.read()
     for url in ("https://example.org/static/dashboards/pdf.css", "http://169.254.169.254/latest/meta-data/",
@@ -184,3 +185,16 @@ def test_filenames_keep_only_safe_characters():
     day = datetime.date(2026, 11, 28)
     assert pdf.pdf_filename("portfolio", "SDC", today=day) == "portfolio-SDC-2026-11-28.pdf"
     assert pdf.pdf_filename("portfolio", 'Ä"; x/..', today=day) == "portfolio-x-2026-11-28.pdf"
+
+
+@pytest.mark.database_independent
+def test_no_process_pays_for_weasyprint_until_it_renders_a_pdf():
+    """Importing WeasyPrint takes about a second and 45 MB: the URLconf (every web and worker process) must not."""
+    import subprocess
+    import sys
+
+    code = ("import sys, django; django.setup(); import portfolio.urls, dashboards.views; "
+            "sys.exit('weasyprint' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], env={**os.environ, "DJANGO_SETTINGS_MODULE": "portfolio.settings"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr or "the URLconf imported weasyprint"
