@@ -139,6 +139,11 @@ class ProjectPolicyMarker(models.Model):
     def name(self) -> str:
         return codelist("PolicyMarker").translated(self.code)
 
+    @property
+    def significance_name(self) -> str:
+        """The significance in the active language (the IATI codelist's name, through the catalogues)."""
+        return codelist("PolicySignificance").translated(self.significance)
+
     def natural_key(self):
         return (self.project.slug, self.vocabulary, self.code)
 

@@ -353,6 +353,8 @@ def project_for_user(*, user, key: str) -> Project | None:
             ),
             Prefetch("corridors", queryset=Corridor.objects.order_by("origin__name", "destination__name")),
             "objectives",
+            "sectors",
+            "policy_markers",
         )
         .first()
     )

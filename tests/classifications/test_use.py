@@ -1,4 +1,5 @@
 """Sectors and policy markers where they are used: the API filters and JSON, the dashboards, the admin, the IATI XML."""
+import re
 from importlib.resources import files
 
 import pytest
@@ -95,6 +96,23 @@ def test_the_dashboard_offers_the_sectors_in_use_with_names_in_the_viewers_langu
     spanish = dict(anonymous_client.get("/").context["panel"]["sectors"])
     assert spanish["15190"].startswith("15190 — Facilitación de una migración")
     assert spanish["151"] == "151 — Gobierno y sociedad civil, general"
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ["15190 Facilitation of orderly", "50 %", "16020", "Gender Equality", "principal objective"]),
+    ("fr", ["15190 Faciliter une migration", "50 %", "Égalité hommes-femmes", "objectif principal", "Marqueurs politiques"]),
+    ("es", ["15190 Facilitación de una migración", "Igualdad de género", "objetivo principal", "Marcadores de políticas"]),
+])
+def test_the_project_page_names_its_sectors_and_markers_in_the_viewers_language(
+        classified, anonymous_client, language, expected):
+    anonymous_client.cookies["django_language"] = language
+    page = anonymous_client.get("/projects/capsa/")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    for phrase in expected:
+        assert phrase in text, phrase
+    assert 'href="/projects/?sector=16020"' in page.content.decode()  # each code opens the list filtered by it
+    if language != "en":
+        assert "Gender Equality" not in text and "principal objective" not in text
 
 
 def test_an_officer_edits_sectors_and_markers_on_the_project_page(annex, officer_client):

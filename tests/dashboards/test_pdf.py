@@ -144,6 +144,7 @@ def test_project_sheet_shows_what_the_project_page_shows(client, money):
     for row in ("120,000.00 CHF", "50,000.00 EUR", "12,345.67 USD"):  # budget and transaction rows
         assert row in text
     assert "Bangladesh" in text and "Swiss Agency for Development and Cooperation (SDC)" in text
+    assert "15190 Facilitation of orderly, safe, regular and responsible migration and mobility" in " ".join(text.split())
     assert "Recruiters trained" in text and "123 / 400" in text  # the approved actual against the target
     assert "9876" not in text and "9,876" not in text  # a submitted actual counts for nobody
     assert INTERNAL_TEXT not in text and "777,777.77" not in text

@@ -21,9 +21,10 @@ DASHBOARD_QUERIES = 24
 DASHBOARD_MONEY_QUERIES = 27
 # The corridor table 2 and the filter panel 6 (as the dashboard's).
 CORRIDOR_QUERIES = 8
-# The project and its 5 prefetches, its money 4 (two totals, the budgets and the transactions listed),
-# its results 1 (six once it has some), its documents 1.
-PROJECT_PAGE_QUERIES = 12
+# The project and its 7 prefetches (countries, fundings, partners, corridors, objectives, sectors, policy
+# markers), its money 4 (two totals, the budgets and the transactions listed), its results 1 (six once it has
+# some), its documents 1.
+PROJECT_PAGE_QUERIES = 14
 # The donor, then the dashboard of its projects (with money).
 DONOR_PAGE_MONEY_QUERIES = 1 + DASHBOARD_MONEY_QUERIES
 # Logged in: the session and the user, then the donor's deadlines (and, for a donor user, its donor link).
