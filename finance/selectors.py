@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from finance.models import Budget, BudgetType, PlannedDisbursement, Transaction, TransactionType
-from finance.rates import ConvertedTotal, RateTable, converted_total
+from finance.rates import ConvertedTotal, Converter, RateTable, converted_total
 from projects.models import Project
 from projects.selectors import RelatedList, sees_all_projects
 
@@ -64,7 +64,8 @@ def totals_by(rows: QuerySet, *, keys: tuple[str, ...] = (), currency: str | Non
     groups = defaultdict(list)
     for *key, code, day, amount, n in sums:
         groups[tuple(key) if len(keys) > 1 else (key[0] if key else None)].append((amount, code, day, n))
-    return {key: converted_total(amounts, currency=currency, rates=rates) for key, amounts in groups.items()}
+    converter = Converter(currency=currency, rates=rates)  # each (currency, day) looked up once for every group
+    return {key: converter.total(amounts) for key, amounts in groups.items()}
 
 
 @dataclasses.dataclass(frozen=True)
