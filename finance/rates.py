@@ -27,6 +27,7 @@ import re
 import zipfile
 from array import array
 from collections.abc import Iterable
+from itertools import pairwise
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -170,11 +171,11 @@ def _sorted(column: tuple[array, array, array]) -> tuple[array, array, array]:
     """The column by day (the ECB file runs newest first); a day given twice keeps the larger rate
     last, as sorting (date, Decimal) pairs did."""
     days = column[0]
-    if all(a > b for a, b in zip(days, days[1:])):
+    if all(a > b for a, b in pairwise(days)):
         for values in column:
             values.reverse()
         return column
-    if all(a < b for a, b in zip(days, days[1:])):
+    if all(a < b for a, b in pairwise(days)):
         return column
     rows = sorted(zip(*column), key=_rate_order)
     return tuple(array(values.typecode, items) for values, items in zip(column, zip(*rows), strict=True))
@@ -254,25 +255,30 @@ class Converter:
         self.target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
         self.table = rates
         self._factors: dict[tuple, object] = {}
+        self._target_rates: dict[datetime.date, Rate | None] = {}
 
     def _factor(self, code, day):
-        """_SAME, None (cannot convert) or (rate of the amount's currency, rate of the target, days of the rates used)."""
+        """_SAME, None (cannot convert) or (rate of the amount's currency, rate of the target, and the
+        earliest and latest publication days of the non-EUR rates used)."""
         if normalise_currency(code) == self.target:
             return _SAME
         self.table = self.table or rate_table()
-        source, target = self.table.rate(code, day), self.table.rate(self.target, day)
+        if day not in self._target_rates:
+            self._target_rates[day] = self.table.rate(self.target, day)
+        source, target = self.table.rate(code, day), self._target_rates[day]
         if source is None or target is None:
             return None
-        used = tuple(rate.day for name, rate in ((code, source), (self.target, target))
-                     if normalise_currency(name) != "EUR")
-        return source.per_euro, target.per_euro, used
+        used = [rate.day for name, rate in ((code, source), (self.target, target)) if normalise_currency(name) != "EUR"]
+        return source.per_euro, target.per_euro, min(used), max(used)
 
     def total(self, amounts: Iterable[tuple]) -> ConvertedTotal:
         """converted_total() of `amounts` with this converter's currency and rates."""
-        factors, total, counted, left_out, first, last = self._factors, Decimal(0), 0, 0, None, None
-        for value, code, day, *rows in amounts:
-            rows = rows[0] if rows else 1
-            factor = factors.get((code, day), _SAME if code == self.target else False)
+        factors, target_code = self._factors, self.target
+        total, counted, left_out, first, last = Decimal(0), 0, 0, _LATEST, _EARLIEST
+        for amount in amounts:
+            value, code, day = amount[0], amount[1], amount[2]
+            rows = amount[3] if len(amount) > 3 else 1
+            factor = factors.get((code, day), _SAME if code == target_code else False)
             if factor is False:
                 factor = factors[(code, day)] = self._factor(code, day)
             if factor is _SAME:
@@ -281,17 +287,20 @@ class Converter:
                 left_out += rows
                 continue
             else:
-                source, target, used = factor
+                source, target, earliest, latest = factor
                 total += Decimal(value) / source * target
-                for published in used:
-                    first = published if first is None or published < first else first
-                    last = published if last is None or published > last else last
+                first = earliest if earliest < first else first
+                last = latest if latest > last else last
             counted += rows
         return ConvertedTotal(
-            total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=self.target, counted=counted,
-            left_out=left_out, rates_from=first, rates_to=last,
+            total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target_code, counted=counted,
+            left_out=left_out, rates_from=None if first is _LATEST else first,
+            rates_to=None if last is _EARLIEST else last,
             source=self.table.source if self.table is not None else SOURCE,
         )
+
+
+_LATEST, _EARLIEST = datetime.date.max, datetime.date.min  # "no rate used yet" for a total's first and last
 
 
 def loaded_rates_path() -> Path:
