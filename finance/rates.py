@@ -27,9 +27,9 @@ import re
 import zipfile
 from array import array
 from collections.abc import Iterable
-from itertools import pairwise
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 from django.conf import settings

@@ -51,7 +51,7 @@ def test_the_same_budgets_as_the_former_query(budgets, officer, who):
     user = officer if who == "staff" else AnonymousUser()
     first, second = budgets
     for visible in (budgets_visible(user), budgets_visible(user).filter(project__in=[first.pk]),
-                    budgets_visible(user).filter(value__gt=Decimal("60"))):
+                    budgets_visible(user).filter(value__gt=Decimal(60))):
         found = set(budgets_counted(visible).values_list("id", flat=True))
         assert found == set(former_budgets_counted(visible).values_list("id", flat=True))
     counted = {(b.project_id, b.value) for b in budgets_counted(budgets_visible(user))}
