@@ -393,6 +393,36 @@ def machine(pg: Postgres) -> dict:
     }
 
 
+# The COPY baseline each export is held against (copy_baseline.py): the XLSX reads what the CSV reads.
+EXPORT_COPY = {"export_csv": "csv", "export_xlsx": "csv", "export_iati_xml": "xml"}
+
+
+def export_lines(rows: dict, run: dict) -> list[str]:
+    """Issue 18's exports table: each export beside the COPY of every table it reads (summed) and of its own
+    queries, with the ratios, its peak memory alone in a fresh process, and the XLSX against the CSV."""
+    copy, memory = run.get("copy_baseline") or {}, run.get("export_memory") or {}
+    names = [name for name in EXPORT_COPY if name in rows]
+    if not names or not (copy or memory):
+        return []
+    lines = ["", "| export | p50 s | COPY of every table it reads s | × tables | COPY of its own queries s | × own queries "
+                 "| peak MB alone (idle → peak) | vs CSV |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in names:
+        seconds = rows[name]["p50_ms"] / 1000
+        limit = copy.get(EXPORT_COPY[name], {})
+        tables, own = limit.get("tables_s"), limit.get("query_s")
+        alone = memory.get(name)
+        csv = rows.get("export_csv")
+        cells = [
+            name, f"{seconds:.2f}",
+            tables if tables is not None else "—", f"{seconds / tables:.1f}×" if tables else "—",
+            own if own is not None else "—", f"{seconds / own:.1f}×" if own else "—",
+            f"{alone['idle_mb']} → {alone['peak_mb']}" if alone else "—",
+            f"{rows[name]['p50_ms'] / csv['p50_ms']:.2f}×" if name == "export_xlsx" and csv else "",
+        ]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
+
+
 def markdown(report: dict) -> str:
     meta = report["_meta"]
     m = meta["machine"]
@@ -429,6 +459,7 @@ def markdown(report: dict) -> str:
                 earlier = report[first].get(name)
                 cells.append(f"{row['p50_ms'] / earlier['p50_ms']:.2f}×" if earlier and earlier["p50_ms"] else "")
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        lines += export_lines(report[size], run)
         if run.get("copy_baseline"):
             copy = run["copy_baseline"]
             lines += ["", "Physical limit (`COPY ... TO STDOUT`, seconds): " + "; ".join(

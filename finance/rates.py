@@ -23,10 +23,13 @@ import dataclasses
 import datetime
 import functools
 import io
+import re
 import zipfile
+from array import array
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +37,7 @@ from django.utils.translation import gettext, ngettext
 
 from finance.currencies import normalise_currency
 
+PLAIN_RATE = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,18})?")
 SOURCE = "European Central Bank euro foreign exchange reference rates"
 CENT = Decimal("0.01")
 
@@ -49,15 +53,33 @@ class Rate:
 
 
 class RateTable:
-    """Reference rates per 1 EUR by currency and day; EUR is 1 on every day."""
+    """Reference rates per 1 EUR by currency and day; EUR is 1 on every day.
+
+    Compact (issue 18): per currency an array of day ordinals and the rates as integer
+    coefficients and decimal exponents, a Decimal built only on lookup, equal to the one read
+    (trailing zeros included). The ECB file's ~220,000 rates then take about 3 MB, not the
+    ~55 MB of a list of dates and a list of Decimals, in every process that converts money.
+    """
 
     def __init__(self, rates: dict[str, list[tuple[datetime.date, Decimal]]], *, source: str = SOURCE):
+        columns = {}
+        for code, rows in rates.items():
+            days, coefficients, exponents = array("i"), array("q"), array("b")
+            for day, value in rows:
+                sign, digits, exponent = Decimal(value).as_tuple()
+                days.append(day.toordinal())
+                coefficients.append(_coefficient(_digits(digits)) * (-1 if sign else 1))
+                exponents.append(exponent)
+            columns[code] = (days, coefficients, exponents)
+        self._set(columns, source)
+
+    def _set(self, columns: dict[str, tuple[array, array, array]], source: str) -> None:
         self.source = source
-        self._days = {code: [day for day, _ in rows] for code, rows in rates.items()}
-        self._values = {code: [value for _, value in rows] for code, rows in rates.items()}
-        every_day = [day for days in self._days.values() for day in days]
-        self.first_day = min(every_day, default=None)
-        self.last_day = max(every_day, default=None)
+        self._columns = columns
+        firsts = [days[0] for days, _, _ in columns.values() if days]
+        lasts = [days[-1] for days, _, _ in columns.values() if days]
+        self.first_day = datetime.date.fromordinal(min(firsts)) if firsts else None
+        self.last_day = datetime.date.fromordinal(max(lasts)) if lasts else None
 
     @classmethod
     def from_csv(cls, text: str, *, source: str = SOURCE) -> "RateTable":
@@ -66,44 +88,56 @@ class RateTable:
         header = [name.strip().upper() for name in next(reader, [])]
         if not header or header[0] != "DATE":
             raise ValueError("A rates file starts with a header `Date,<currency>,...`.")
-        rates: dict[str, list[tuple[datetime.date, Decimal]]] = {code: [] for code in header[1:] if code}
+        # Straight into the arrays (day ordinals, coefficients, exponents): no object per rate, even while reading.
+        rates = {code: (array("i"), array("q"), array("b")) for code in header[1:] if code}
         for line, row in enumerate(reader, start=2):
             if not row or not row[0].strip():
                 continue
             try:
-                day = datetime.date.fromisoformat(row[0].strip())
+                day = datetime.date.fromisoformat(row[0].strip()).toordinal()
             except ValueError:
                 raise ValueError(f"Line {line} of the rates file: {row[0]!r} is not a date (YYYY-MM-DD).") from None
             for code, cell in zip(header[1:], row[1:]):
                 cell = cell.strip()
                 if not code or not cell or cell.upper() == "N/A":
                     continue
+                if PLAIN_RATE.fullmatch(cell):  # the ECB's form: digits, a point, digits; read as Decimal(cell) would
+                    whole, _, fraction = cell.partition(".")
+                    coefficient, exponent = int(whole + fraction), -len(fraction)
+                    if coefficient > 0 and exponent >= -128:
+                        _append(rates[code], day, _coefficient(coefficient, line), exponent)
+                        continue
                 try:
                     value = Decimal(cell)
                 except InvalidOperation:
                     raise ValueError(f"Line {line} of the rates file: {code} {cell!r} is not a number.") from None
                 if value > 0:
-                    rates[code].append((day, value))
-        for rows in rates.values():
-            rows.sort()
+                    _sign, digits, exponent = value.as_tuple()
+                    if not isinstance(exponent, int) or not -128 <= exponent <= 127:
+                        raise ValueError(f"Line {line} of the rates file: {code} {cell!r} is not a number.")
+                    _append(rates[code], day, _coefficient(_digits(digits), line), exponent)
         rates.pop("EUR", None)
-        return cls({code: rows for code, rows in rates.items() if rows}, source=source)
+        columns = {code: _sorted(column) for code, column in rates.items() if column[0]}
+        table = cls.__new__(cls)
+        table._set(columns, source)
+        return table
 
     def currencies(self) -> set[str]:
-        return {"EUR", *self._days}
+        return {"EUR", *self._columns}
 
     def rate(self, currency: str, day: datetime.date) -> Rate | None:
         """The rate of `currency` on `day`, else the nearest earlier one; None before its first rate."""
         currency = normalise_currency(currency)
         if currency == "EUR":
             return Rate(day, Decimal(1))
-        days = self._days.get(currency)
-        if not days:
+        column = self._columns.get(currency)
+        if not column:
             return None
-        index = bisect.bisect_right(days, day) - 1
+        days, coefficients, exponents = column
+        index = bisect.bisect_right(days, day.toordinal()) - 1
         if index < 0:
             return None
-        return Rate(days[index], self._values[currency][index])
+        return Rate(datetime.date.fromordinal(days[index]), Decimal(coefficients[index]).scaleb(exponents[index]))
 
     def convert(self, value: Decimal, currency: str, to: str, day: datetime.date) -> tuple[Decimal, list[Rate]] | None:
         """`value` in `currency` as `to` at the rates of `day` (exact, unrounded) and the ECB rates used; None if it cannot."""
@@ -114,6 +148,43 @@ class RateTable:
             return None
         used = [rate for code, rate in ((currency, source), (to, target)) if normalise_currency(code) != "EUR"]
         return Decimal(value) / source.per_euro * target.per_euro, used
+
+
+def _digits(digits: tuple[int, ...]) -> int:
+    return int("".join(map(str, digits)))
+
+
+def _coefficient(coefficient: int, line: int | None = None) -> int:
+    if coefficient >= 2**63:
+        raise ValueError(f"Line {line} of the rates file: a rate of more than 18 digits." if line else
+                         "A rate of more than 18 digits.")
+    return coefficient
+
+
+def _append(column: tuple[array, array, array], day: int, coefficient: int, exponent: int) -> None:
+    column[0].append(day)
+    column[1].append(coefficient)
+    column[2].append(exponent)
+
+
+def _sorted(column: tuple[array, array, array]) -> tuple[array, array, array]:
+    """The column by day (the ECB file runs newest first); a day given twice keeps the larger rate
+    last, as sorting (date, Decimal) pairs did."""
+    days = column[0]
+    if all(a > b for a, b in pairwise(days)):
+        for values in column:
+            values.reverse()
+        return column
+    if all(a < b for a, b in pairwise(days)):
+        return column
+    rows = sorted(zip(*column), key=_rate_order)
+    return tuple(array(values.typecode, items) for values, items in zip(column, zip(*rows), strict=True))
+
+
+def _rate_order(row: tuple[int, int, int]) -> tuple:
+    # The order a list of (date, Decimal) sorts in: by day, then by value.
+    day, coefficient, exponent = row
+    return day, Decimal(coefficient).scaleb(exponent)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,28 +236,71 @@ def converted_total(
     that cannot be converted is counted in `left_out`. Amounts already in the target
     currency need no rate, so they count even without a rates source.
     """
-    target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
-    total, counted, left_out, used = Decimal(0), 0, 0, []
-    table = rates
-    for value, amount_currency, day, *rows in amounts:
-        rows = rows[0] if rows else 1
-        if normalise_currency(amount_currency) == target:
-            total += Decimal(value)
+    return Converter(currency=currency, rates=rates).total(amounts)
+
+
+_SAME = object()  # a Converter factor: the amount is in the target currency already
+
+
+class Converter:
+    """converted_total() for many totals in one currency: each (currency, value date) is looked up once.
+
+    A dashboard or an export converts tens of thousands of (currency, day) sums; the rates and
+    the days they were published are kept per pair for the converter's life (one request),
+    and each amount still converts exactly as RateTable.convert() does, so every total is
+    the same as converted_total() gives. The rate table is read only when an amount needs it.
+    """
+
+    def __init__(self, *, currency: str | None = None, rates: RateTable | None = None):
+        self.target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
+        self.table = rates
+        self._factors: dict[tuple, object] = {}
+        self._target_rates: dict[datetime.date, Rate | None] = {}
+
+    def _factor(self, code, day):
+        """_SAME, None (cannot convert) or (rate of the amount's currency, rate of the target, and the
+        earliest and latest publication days of the non-EUR rates used)."""
+        if normalise_currency(code) == self.target:
+            return _SAME
+        self.table = self.table or rate_table()
+        if day not in self._target_rates:
+            self._target_rates[day] = self.table.rate(self.target, day)
+        source, target = self.table.rate(code, day), self._target_rates[day]
+        if source is None or target is None:
+            return None
+        used = [rate.day for name, rate in ((code, source), (self.target, target)) if normalise_currency(name) != "EUR"]
+        return source.per_euro, target.per_euro, min(used), max(used)
+
+    def total(self, amounts: Iterable[tuple]) -> ConvertedTotal:
+        """converted_total() of `amounts` with this converter's currency and rates."""
+        factors, target_code = self._factors, self.target
+        total, counted, left_out, first, last = Decimal(0), 0, 0, _LATEST, _EARLIEST
+        for amount in amounts:
+            value, code, day = amount[0], amount[1], amount[2]
+            rows = amount[3] if len(amount) > 3 else 1
+            factor = factors.get((code, day), _SAME if code == target_code else False)
+            if factor is False:
+                factor = factors[(code, day)] = self._factor(code, day)
+            if factor is _SAME:
+                total += Decimal(value)
+            elif factor is None:
+                left_out += rows
+                continue
+            else:
+                source, target, earliest, latest = factor
+                total += Decimal(value) / source * target
+                first = earliest if earliest < first else first
+                last = latest if latest > last else last
             counted += rows
-            continue
-        table = table or rate_table()
-        converted = table.convert(value, amount_currency, target, day)
-        if converted is None:
-            left_out += rows
-            continue
-        total += converted[0]
-        counted += rows
-        used.extend(rate.day for rate in converted[1])
-    return ConvertedTotal(
-        total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target, counted=counted, left_out=left_out,
-        rates_from=min(used, default=None), rates_to=max(used, default=None),
-        source=table.source if table is not None else SOURCE,
-    )
+        return ConvertedTotal(
+            total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target_code, counted=counted,
+            left_out=left_out, rates_from=None if first is _LATEST else first,
+            rates_to=None if last is _EARLIEST else last,
+            source=self.table.source if self.table is not None else SOURCE,
+        )
+
+
+_LATEST, _EARLIEST = datetime.date.max, datetime.date.min  # "no rate used yet" for a total's first and last
 
 
 def loaded_rates_path() -> Path:

@@ -11,10 +11,11 @@ from collections.abc import Hashable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.lookups import Exact
 
 from finance.models import Budget, BudgetType, PlannedDisbursement, Transaction, TransactionType
-from finance.rates import ConvertedTotal, RateTable, converted_total
+from finance.rates import ConvertedTotal, Converter, RateTable, converted_total
 from projects.models import Project
 from projects.selectors import RelatedList, sees_all_projects
 
@@ -35,12 +36,18 @@ def planned_disbursements_visible(user) -> QuerySet[PlannedDisbursement]:
 
 
 def budgets_counted(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
-    """The budgets a total adds up: a revised budget replaces the original of the same project and period."""
-    revised = budgets.filter(
+    """The budgets a total adds up: a revised budget replaces the original of the same project and period.
+
+    Written as NOT EXISTS with the original's type inside the subquery, which PostgreSQL plans as an
+    anti-join; `exclude(original AND EXISTS)` was a subplan per row whose cost estimate switched JIT
+    compilation on (about 0.7 s per query, once per export chunk). The same rows (tests/finance).
+    """
+    replacing = budgets.filter(
+        Exact(Value(BudgetType.ORIGINAL), OuterRef("budget_type")),
         budget_type=BudgetType.REVISED, project=OuterRef("project"),
         period_start=OuterRef("period_start"), period_end=OuterRef("period_end"),
     )
-    return budgets.exclude(Q(budget_type=BudgetType.ORIGINAL) & Exists(revised))
+    return budgets.filter(~Exists(replacing))
 
 
 def money_total(rows: QuerySet, *, currency: str | None = None, rates: RateTable | None = None) -> ConvertedTotal:
@@ -64,7 +71,8 @@ def totals_by(rows: QuerySet, *, keys: tuple[str, ...] = (), currency: str | Non
     groups = defaultdict(list)
     for *key, code, day, amount, n in sums:
         groups[tuple(key) if len(keys) > 1 else (key[0] if key else None)].append((amount, code, day, n))
-    return {key: converted_total(amounts, currency=currency, rates=rates) for key, amounts in groups.items()}
+    converter = Converter(currency=currency, rates=rates)  # each (currency, day) looked up once for every group
+    return {key: converter.total(amounts) for key, amounts in groups.items()}
 
 
 @dataclasses.dataclass(frozen=True)
