@@ -3,8 +3,9 @@ from functools import partial
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Func, IntegerField, QuerySet, Subquery
+from django.db.models import Field, Func, IntegerField, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.where import WhereNode
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -40,6 +41,24 @@ def capped_count(queryset: QuerySet, cap: int) -> RawSQL:
     inner = queryset.order_by().values("pk")[: cap + 1]
     sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
     return RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped", params, output_field=IntegerField())
+
+
+def _unfiltered(queryset: QuerySet) -> QuerySet:
+    """`queryset` without its WHERE, for the page's rows once its ids carry the filters.
+
+    Re-applying a filter costs little for most, but a search (`pk IN (the ids matching a word)`)
+    would read every match a second time. Kept filtered when a join could repeat a row
+    (a to-many join only its WHERE narrowed) or the queryset is empty (`.none()`).
+    """
+    query = queryset.query
+    if query.is_empty() or query.distinct or any(
+        not isinstance(getattr(join, "join_field", None), Field) or join.join_field.many_to_many
+        for alias, join in query.alias_map.items() if alias != query.base_table
+    ):
+        return queryset
+    clone = queryset.all()
+    clone.query.where = WhereNode()
+    return clone
 
 
 class ListPage(Page):
@@ -91,7 +110,7 @@ class IdsFirstPaginator(Paginator):
             total = capped_count(queryset, self.count_limit)
         else:
             total = Subquery(queryset.order_by().annotate(_total=_Count()).values("_total"))
-        rows = list(queryset.filter(pk__in=Subquery(ids)).annotate(_page_total=total))
+        rows = list(_unfiltered(queryset).filter(pk__in=Subquery(ids)).annotate(_page_total=total))
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if rows:
@@ -173,7 +192,7 @@ class ApiPagination(PageNumberPagination):
         properties = response["properties"]
         properties["count"]["description"] = (
             "How many match. Exact when `count_exact` is true; otherwise a lower bound (more than `count` "
-            "match): above API_EXACT_COUNT_LIMIT (default 10,000) matches only that many are counted, "
+            "match): above API_EXACT_COUNT_LIMIT (default 1,000) matches only that many are counted, "
             "unless `count=exact` is given."
         )
         response["properties"] = {
@@ -209,7 +228,7 @@ class ApiPagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": "`exact`: count every match. Without it the count stops past API_EXACT_COUNT_LIMIT "
-                "matches (default 10,000) and says so with `count_exact: false`; `next` is right either way.",
+                "matches (default 1,000) and says so with `count_exact: false`; `next` is right either way.",
                 "schema": {"type": "string", "enum": [EXACT]},
             },
         ]
