@@ -6,7 +6,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db import connection
+from django.db.models import Exists, OuterRef, TextField
+from django.db.models.expressions import RawSQL
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -17,6 +19,7 @@ from deadlines.admin import DeadlineInline
 from documents.admin import DocumentInline
 from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
+from portfolio.admin_lists import QuickChangelistMixin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 from projects.history import REVERT_NOTE, RevertError, project_delete, project_revert
 from projects.models import (
@@ -28,8 +31,11 @@ from projects.models import (
     ProjectPartner,
     running_in_year,
 )
-from projects.selectors import funding_totals
+from projects.selectors import RELATED_LISTS, RelatedList, funding_totals, json_list_sql
 from projects.services import project_update
+
+# The changelist's donors column: the API's donor list (by acronym), acronyms only.
+DONOR_ACRONYMS = RelatedList(str, {"acronym": "d.acronym"}, RELATED_LISTS["donors"].source, ("d.acronym",))
 
 
 class NoDeleteRelatedMixin:
@@ -208,7 +214,7 @@ class DonorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
+class ProjectAdmin(QuickChangelistMixin, NoDeleteRelatedMixin, HistoryAdmin):
     # Few, narrow columns: at 1366 px beside the filters, the donors and the published flag stay on screen.
     list_display = ["short_name", "region", "status_label", "planned", "donor_list", "is_published"]
     list_display_links = ["short_name"]
@@ -293,9 +299,10 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
             project_delete(project=project)
 
     def get_queryset(self, request):
-        # One annotation and one prefetch per page, whatever the page size.
-        fundings = Funding.objects.select_related("donor").order_by("donor__acronym")
-        return super().get_queryset(request).with_status().prefetch_related(Prefetch("fundings", queryset=fundings))
+        # The status and the donors' acronyms (JSON, as the API's lists) ride in the page query, whatever the
+        # page size: no prefetch building a Funding and a Donor per row only to join acronyms (issue 18).
+        acronyms = RawSQL(json_list_sql(DONOR_ACRONYMS, connection.vendor), (), output_field=TextField())
+        return super().get_queryset(request).with_status().annotate(donor_acronyms=acronyms)
 
     @admin.display(description="status", ordering="status_code")
     def status_label(self, obj):
@@ -312,7 +319,7 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
 
     @admin.display(description="donors")
     def donor_list(self, obj):
-        return ", ".join(funding.donor.acronym for funding in obj.fundings.all())
+        return ", ".join(DONOR_ACRONYMS.parse(obj.donor_acronyms))
 
     @admin.display(description="funding totals")
     def funding_summary(self, obj):
