@@ -2,8 +2,9 @@
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Field, Func, IntegerField, QuerySet, Subquery
+from django.db.models import Field, Func, IntegerField, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from rest_framework import exceptions
@@ -35,11 +36,14 @@ class _Count(Func):
     contains_aggregate = False
 
 
-def capped_count(queryset: QuerySet, cap: int) -> RawSQL:
+def capped_count(queryset: QuerySet, cap: int) -> RawSQL | Value:
     """`SELECT COUNT(*) FROM (the filtered pks LIMIT cap + 1)` as an expression: the matches, counted up to
     one past `cap`, so the count's cost stops growing with the table (a plain count reads every match)."""
     inner = queryset.order_by().values("pk")[: cap + 1]
-    sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # `.none()` or `pk__in=[]`: nothing to count
+        return Value(0, output_field=IntegerField())
     return RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped", params, output_field=IntegerField())
 
 

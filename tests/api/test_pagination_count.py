@@ -66,6 +66,13 @@ def test_a_filtered_list_counts_its_matches(api_client, annex, settings):
     assert len(set(ids)) == asia
 
 
+@pytest.mark.parametrize("params", [{"donor": "XYZ"}, {"region": "nowhere"}])
+def test_an_empty_list_counts_zero_exactly(api_client, annex, settings, params):
+    settings.API_EXACT_COUNT_LIMIT = 5
+    data = api_client.get("/api/v1/projects/", params).json()
+    assert data == {"count": 0, "count_exact": True, "next": None, "previous": None, "results": []}
+
+
 @pytest.mark.parametrize("exact", [False, True])
 def test_still_one_query_per_page(api_client, annex, settings, django_assert_num_queries, exact):
     settings.API_EXACT_COUNT_LIMIT = 5

@@ -139,6 +139,6 @@ def test_changelist_donors_column_lists_acronyms_in_order(annex, officer_client)
     for acronym in ("SDC", "EC"):
         Funding.objects.create(project=project, donor=Donor.objects.get(acronym=acronym))
     response = officer_client.get(reverse("admin:projects_project_changelist"), {"q": "Co-funded"})
-    row = next(line for line in response.content.decode().split("<tr") if 'value="%d"' % project.pk in line)
+    row = next(line for line in response.content.decode().split("<tr") if f'value="{project.pk}"' in line)
     assert "<td class=\"field-donor_list\">EC, SDC</td>" in row
     assert 'class="action-select" aria-label="Select this object for an action - Co-funded"' in row
