@@ -6,9 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.db.models import Exists, OuterRef, TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils.text import slugify
 from classifications.admin import PolicyMarkerInline, SectorInline
 from deadlines.admin import DeadlineInline
 from documents.admin import DocumentInline
+from donors.selectors import donor_acronyms, with_donor_acronyms
 from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
 from portfolio.admin_lists import QuickChangelistMixin
@@ -31,11 +30,8 @@ from projects.models import (
     ProjectPartner,
     running_in_year,
 )
-from projects.selectors import RELATED_LISTS, RelatedList, funding_totals, json_list_sql
+from projects.selectors import funding_totals
 from projects.services import project_update
-
-# The changelist's donors column: the API's donor list (by acronym), acronyms only.
-DONOR_ACRONYMS = RelatedList(str, {"acronym": "d.acronym"}, RELATED_LISTS["donors"].source, ("d.acronym",))
 
 
 class NoDeleteRelatedMixin:
@@ -299,10 +295,8 @@ class ProjectAdmin(QuickChangelistMixin, NoDeleteRelatedMixin, HistoryAdmin):
             project_delete(project=project)
 
     def get_queryset(self, request):
-        # The status and the donors' acronyms (JSON, as the API's lists) ride in the page query, whatever the
-        # page size: no prefetch building a Funding and a Donor per row only to join acronyms (issue 18).
-        acronyms = RawSQL(json_list_sql(DONOR_ACRONYMS, connection.vendor), (), output_field=TextField())
-        return super().get_queryset(request).with_status().annotate(donor_acronyms=acronyms)
+        # The status and the donors' acronyms ride in the page query, whatever the page size.
+        return with_donor_acronyms(super().get_queryset(request).with_status())
 
     @admin.display(description="status", ordering="status_code")
     def status_label(self, obj):
@@ -319,7 +313,7 @@ class ProjectAdmin(QuickChangelistMixin, NoDeleteRelatedMixin, HistoryAdmin):
 
     @admin.display(description="donors")
     def donor_list(self, obj):
-        return ", ".join(DONOR_ACRONYMS.parse(obj.donor_acronyms))
+        return donor_acronyms(obj)
 
     @admin.display(description="funding totals")
     def funding_summary(self, obj):

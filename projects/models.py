@@ -185,7 +185,6 @@ class Project(models.Model):
             # The default order of every list (and its deep pages).
             models.Index(fields=["planned_start", "id"], name="project_planned_start_id_idx"),
             # The public lists: their page and, as an index-only scan, their count (a third of a seq scan's time).
-            # On PostgreSQL it also INCLUDEs the effective dates' columns (migration 0013) for the date filters.
             models.Index(fields=["planned_start", "id"], condition=Q(is_published=True), name="project_published_idx"),
             # The effective dates the date filters and orderings compare (ProjectQuerySet.with_dates()).
             models.Index(effective_dates()["effective_start"], name="project_effective_start_idx"),
