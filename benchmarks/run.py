@@ -288,7 +288,7 @@ def run_size(pg: Postgres, workdir: Path, n: int, args) -> dict:
     client = Client(port)
     try:
         wait_until_up(client, server)
-        total = client.json("/api/v1/projects/?page_size=1")["count"]
+        total = client.json("/api/v1/projects/?page_size=1&count=exact")["count"]
         donors = client.json("/api/v1/stats/?group_by=donor")["groups"]
         # A selective donor filter: the third-biggest donor (the biggest funds a large share of everything).
         donor = sorted(donors, key=lambda g: -g["projects"])[min(2, len(donors) - 1)]["key"]

@@ -286,6 +286,9 @@ PORTFOLIO_RATES_FILE = env_str("PORTFOLIO_RATES_FILE", "")
 # REST API (issue 3): read-only, token or session auth, throttled per caller.
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
+# A list counts its matches exactly up to this many (api/pagination.py); above it `count` is a lower
+# bound and `count_exact` false, unless the caller asks `?count=exact`. 0: always exact.
+API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 1_000, minimum=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "integrations.authentication.IntegrationTokenAuthentication",

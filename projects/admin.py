@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,8 +15,10 @@ from django.utils.text import slugify
 from classifications.admin import PolicyMarkerInline, SectorInline
 from deadlines.admin import DeadlineInline
 from documents.admin import DocumentInline
+from donors.selectors import donor_acronyms, with_donor_acronyms
 from finance.admin import BudgetInline, PlannedDisbursementInline, TransactionInline
 from portfolio.admin_history import HistoryAdmin
+from portfolio.admin_lists import QuickChangelistMixin
 from projects import history_admin  # noqa: F401  (registers the deleted-projects admin)
 from projects.history import REVERT_NOTE, RevertError, project_delete, project_revert
 from projects.models import (
@@ -208,7 +210,7 @@ class DonorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
+class ProjectAdmin(QuickChangelistMixin, NoDeleteRelatedMixin, HistoryAdmin):
     # Few, narrow columns: at 1366 px beside the filters, the donors and the published flag stay on screen.
     list_display = ["short_name", "region", "status_label", "planned", "donor_list", "is_published"]
     list_display_links = ["short_name"]
@@ -293,9 +295,8 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
             project_delete(project=project)
 
     def get_queryset(self, request):
-        # One annotation and one prefetch per page, whatever the page size.
-        fundings = Funding.objects.select_related("donor").order_by("donor__acronym")
-        return super().get_queryset(request).with_status().prefetch_related(Prefetch("fundings", queryset=fundings))
+        # The status and the donors' acronyms ride in the page query, whatever the page size.
+        return with_donor_acronyms(super().get_queryset(request).with_status())
 
     @admin.display(description="status", ordering="status_code")
     def status_label(self, obj):
@@ -312,7 +313,7 @@ class ProjectAdmin(NoDeleteRelatedMixin, HistoryAdmin):
 
     @admin.display(description="donors")
     def donor_list(self, obj):
-        return ", ".join(funding.donor.acronym for funding in obj.fundings.all())
+        return donor_acronyms(obj)
 
     @admin.display(description="funding totals")
     def funding_summary(self, obj):

@@ -45,8 +45,9 @@ def test_donor_token_sees_its_donors_deadlines_of_published_projects_only(sdc_to
 
 def test_officer_sees_every_deadline_and_anonymous_none(officer_token_client, anonymous_client, deadlines):
     assert titles(officer_token_client) == ["SDC report", "EC report", "Draft report"]
-    assert anonymous_client.get("/api/v1/deadlines/").json() == {"count": 0, "next": None, "previous": None,
-                                                                  "results": []}
+    assert anonymous_client.get("/api/v1/deadlines/").json() == {
+        "count": 0, "count_exact": True, "next": None, "previous": None, "results": []
+    }
 
 
 def test_a_deadline_reads_as_what_is_due_when_and_to_whom(sdc_token_client, deadlines):
