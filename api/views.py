@@ -25,6 +25,9 @@ from api.serializers import (
     money_json,
 )
 from classifications.selectors import CLASSIFICATION_LISTS
+from dashboards.facts import facts_fresh
+from dashboards.facts import money_by_stats_group as facts_money_by_stats_group
+from dashboards.facts import money_of as facts_money_of
 from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
@@ -276,8 +279,13 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
         currency = currency_of(request)
         projects = self.filtered_projects()
         stats = project_stats(projects=projects, group_by=group_by)
-        total = money_of(projects, user=request.user, currency=currency)
-        groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
+        if currency == settings.PORTFOLIO_CURRENCY:  # from the facts, brought up to date first
+            facts_fresh()
+            total = facts_money_of(projects, user=request.user)
+            groups = facts_money_by_stats_group(projects, user=request.user, group_by=group_by)
+        else:
+            total = money_of(projects, user=request.user, currency=currency)
+            groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
         data = stats_with_money(stats, total=total, groups=groups, currency=currency)
         return Response(stats_with_indicators(data, track_by_stats_group(projects, group_by=group_by)))
 

@@ -20,6 +20,7 @@ from django.utils import dateformat, formats
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from classifications.selectors import sector_choices
+from dashboards import facts
 from dashboards.names import corridor_name, country_name
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_overdue, deadlines_upcoming
@@ -145,7 +146,10 @@ def money_by_country(projects: QuerySet[Project], *, user, currency: str) -> dic
 
     A project in several countries counts whole in each, as in the project counts.
     """
-    found = money_by(projects, user=user, by="countries__code", currency=currency)
+    if currency == settings.PORTFOLIO_CURRENCY:
+        found = facts.money_by(projects, user=user, by="country")
+    else:
+        found = money_by(projects, user=user, by="countries__code", currency=currency)
     return {code: money for code, money in found.items() if code is not None}
 
 
@@ -592,9 +596,19 @@ class PortfolioMoney:
 
 def portfolio_money(projects: QuerySet[Project], *, user, currency: str) -> PortfolioMoney:
     """Budget, committed, disbursed and spent of the projects, what each donor put in, and spending
-    per year (four queries, and one more for the donors' names when any donor contributed)."""
-    figures = money_of(projects, user=user, currency=currency)
-    contributions = donor_contributions(projects, user=user, currency=currency)
+    per year (four queries, and one more for the donors' names when any donor contributed).
+
+    In the default currency from the facts (three queries; dashboards.facts, fresh once facts_fresh()
+    ran in the request), in any other from every row (finance.selectors).
+    """
+    if currency == settings.PORTFOLIO_CURRENCY:
+        figures = facts.money_of(projects, user=user)
+        contributions = facts.donor_contributions(projects, user=user)
+        spending = facts.spending_per_year(projects, user=user)
+    else:
+        figures = money_of(projects, user=user, currency=currency)
+        contributions = donor_contributions(projects, user=user, currency=currency)
+        spending = spending_per_year(projects, user=user, currency=currency)
     donors = {d.pk: d for d in Donor.objects.filter(pk__in=list(contributions)).only("pk", "acronym", "name")}
     by_donor = sorted(
         (
@@ -604,7 +618,6 @@ def portfolio_money(projects: QuerySet[Project], *, user, currency: str) -> Port
         ),
         key=lambda bar: (-bar.values[0], -bar.values[1], bar.key),
     )
-    spending = spending_per_year(projects, user=user, currency=currency)
     per_year = [MoneyBar(str(year), str(year), str(year), (total.total,)) for year, total in spending.items()]
     return PortfolioMoney(
         currency=currency, figures=figures, by_donor=by_donor,

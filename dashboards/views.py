@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from api.exports import csv_cell
 from dashboards import selectors
+from dashboards.facts import facts_fresh
 from dashboards.geo import Choropleth, choropleth
 from deadlines.filters import ReportingFilterSet
 from deadlines.selectors import (
@@ -111,6 +112,7 @@ def _country_map(request, projects, query: QueryDict, money) -> Choropleth:
 
 
 def _dashboard_context(request, *, fixed_donor=""):
+    facts_fresh()  # every committed write in the figures below
     today = timezone.localdate()
     params = filter_params(request.GET)
     if fixed_donor:

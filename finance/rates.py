@@ -22,6 +22,7 @@ import csv
 import dataclasses
 import datetime
 import functools
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
@@ -51,8 +52,12 @@ class Rate:
 class RateTable:
     """Reference rates per 1 EUR by currency and day; EUR is 1 on every day."""
 
-    def __init__(self, rates: dict[str, list[tuple[datetime.date, Decimal]]], *, source: str = SOURCE):
+    def __init__(self, rates: dict[str, list[tuple[datetime.date, Decimal]]], *, source: str = SOURCE,
+                 fingerprint: str = ""):
         self.source = source
+        # What the table was read from (a hash of the file's text): stored beside figures converted with it,
+        # so they can tell when the rates changed under them (dashboards.facts).
+        self.fingerprint = fingerprint
         self._days = {code: [day for day, _ in rows] for code, rows in rates.items()}
         self._values = {code: [value for _, value in rows] for code, rows in rates.items()}
         every_day = [day for days in self._days.values() for day in days]
@@ -87,7 +92,8 @@ class RateTable:
         for rows in rates.values():
             rows.sort()
         rates.pop("EUR", None)
-        return cls({code: rows for code, rows in rates.items() if rows}, source=source)
+        fingerprint = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return cls({code: rows for code, rows in rates.items() if rows}, source=source, fingerprint=fingerprint)
 
     def currencies(self) -> set[str]:
         return {"EUR", *self._days}
@@ -154,17 +160,25 @@ class ConvertedTotal:
         return " ".join(parts)
 
 
-def converted_total(
-    amounts: Iterable[tuple], *, currency: str | None = None, rates: RateTable | None = None
-) -> ConvertedTotal:
-    """Sum (value, currency, value date) amounts in `currency` (default: the PORTFOLIO_CURRENCY setting).
+@dataclasses.dataclass(frozen=True)
+class ConvertedSum:
+    """An unrounded sum in one currency (converted_sum()): what a ConvertedTotal is before its rounding.
 
-    An optional fourth item says how many rows the amount sums (counted or left out as that many).
-
-    Each amount converts at its value date by the gap rule of this module; an amount
-    that cannot be converted is counted in `left_out`. Amounts already in the target
-    currency need no rate, so they count even without a rates source.
+    Sums of several groups add up exactly (dashboards' per-project facts are summed across
+    projects and rounded once, as one converted_total() of all their amounts would be).
     """
+
+    total: Decimal
+    counted: int
+    left_out: int
+    rates_from: datetime.date | None
+    rates_to: datetime.date | None
+
+
+def converted_sum(
+    amounts: Iterable[tuple], *, currency: str | None = None, rates: RateTable | None = None
+) -> tuple[ConvertedSum, RateTable | None]:
+    """converted_total() before rounding, and the rate table it read (None when no amount needed one)."""
     target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
     total, counted, left_out, used = Decimal(0), 0, 0, []
     table = rates
@@ -182,11 +196,33 @@ def converted_total(
         total += converted[0]
         counted += rows
         used.extend(rate.day for rate in converted[1])
+    found = ConvertedSum(total, counted, left_out, min(used, default=None), max(used, default=None))
+    return found, table
+
+
+def rounded(found: ConvertedSum, *, currency: str, source: str = SOURCE) -> ConvertedTotal:
+    """The ConvertedTotal of an unrounded sum: its total rounded once, to the cent (half up)."""
     return ConvertedTotal(
-        total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target, counted=counted, left_out=left_out,
-        rates_from=min(used, default=None), rates_to=max(used, default=None),
-        source=table.source if table is not None else SOURCE,
+        total=Decimal(found.total).quantize(CENT, rounding=ROUND_HALF_UP), currency=normalise_currency(currency),
+        counted=found.counted, left_out=found.left_out, rates_from=found.rates_from, rates_to=found.rates_to,
+        source=source,
     )
+
+
+def converted_total(
+    amounts: Iterable[tuple], *, currency: str | None = None, rates: RateTable | None = None
+) -> ConvertedTotal:
+    """Sum (value, currency, value date) amounts in `currency` (default: the PORTFOLIO_CURRENCY setting).
+
+    An optional fourth item says how many rows the amount sums (counted or left out as that many).
+
+    Each amount converts at its value date by the gap rule of this module; an amount
+    that cannot be converted is counted in `left_out`. Amounts already in the target
+    currency need no rate, so they count even without a rates source.
+    """
+    found, table = converted_sum(amounts, currency=currency, rates=rates)
+    return rounded(found, currency=currency or settings.PORTFOLIO_CURRENCY,
+                   source=table.source if table is not None else SOURCE)
 
 
 def loaded_rates_path() -> Path:

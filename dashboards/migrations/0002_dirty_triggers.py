@@ -1,0 +1,25 @@
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    from dashboards.triggers import triggers_ensure
+
+    triggers_ensure(schema_editor.connection)
+
+
+def drop(apps, schema_editor):
+    from dashboards.triggers import triggers_drop
+
+    triggers_drop(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    """The triggers of dashboards.triggers: every write to a project, its budgets or transactions marks it dirty."""
+
+    dependencies = [
+        ("dashboards", "0001_facts"),
+        ("finance", "0004_finance_group_planned_disbursements"),
+        ("projects", "0012_project_iati_identifier"),
+    ]
+
+    operations = [migrations.RunPython(create, drop)]
