@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pycountry
 from django.conf import settings
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import dateformat, formats
@@ -40,8 +40,8 @@ from finance.selectors import (
 )
 from projects.filters import GLOBAL
 from projects.models import ActivityStatus, Funding, Project, ProjectPartner
-from projects.selectors import donors_visible, project_list, project_visible
-from regions.models import Corridor, Country
+from projects.selectors import donors_visible, project_list, project_visible, sees_all_projects
+from regions.models import Corridor, Country, Region
 
 # Bars drawn on the timeline at most; beyond that the page says how many are left out.
 TIMELINE_LIMIT = 200
@@ -377,30 +377,30 @@ def filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
 
     Values are the ones the shared FilterSet accepts (region code, country
     alpha-2, donor acronym, partner id, corridor code, sector code, status code); labels are in
-    the viewer's language, and places are sorted by their translated name. Six queries.
+    the viewer's language, and places are sorted by their translated name. Six queries, each
+    asking every option whether some visible project uses it (EXISTS), so their cost follows
+    the options, not the number of projects.
     """
     ids = project_visible(user=user).order_by().values("pk")
-    # One query for the regions and whether any project is global (region NULL: shown as "Global", last).
-    used = Project.objects.filter(pk__in=ids).order_by().values_list("region__code", "region__name").distinct()
+    published = {} if sees_all_projects(user) else {"project__is_published": True}
+    used = Exists(Project.objects.filter(region=OuterRef("pk"), **({"is_published": True} if published else {})))
+    any_global = Exists(project_visible(user=user).filter(region__isnull=True))
+    # One query: every region with whether it is used, and whether any project is global (shown last).
+    rows = list(Region.objects.annotate(used=used, any_global=any_global).values_list("code", "name", "used", "any_global"))
     regions = sorted(
-        ((code, gettext(name)) for code, name in used if code is not None), key=lambda choice: choice[1].casefold()
+        ((code, gettext(name)) for code, name, is_used, _global in rows if is_used), key=lambda choice: choice[1].casefold()
     )
-    if any(code is None for code, _name in used):
+    if any(any_global for *_rest, any_global in rows):
         regions.append((GLOBAL, gettext("Global")))
-    corridors = Corridor.objects.filter(projects__in=ids).distinct()
+    countries = Country.objects.filter(Exists(Project.countries.through.objects.filter(country=OuterRef("pk"), **published)))
+    corridors = Corridor.objects.filter(Exists(Project.corridors.through.objects.filter(corridor=OuterRef("pk"), **published)))
+    donors = Donor.objects.filter(Exists(Funding.objects.filter(donor=OuterRef("pk"), **published)))
+    partners = Partner.objects.filter(Exists(ProjectPartner.objects.filter(partner=OuterRef("pk"), **published)))
     return {
         "regions": regions,
-        "countries": sorted(
-            ((c.code, country_name(c)) for c in Country.objects.filter(projects__in=ids).distinct()),
-            key=lambda choice: choice[1].casefold(),
-        ),
-        "donors": [
-            (d.acronym, f"{d.acronym} — {d.name}") for d in Donor.objects.filter(fundings__project__in=ids).distinct().order_by("acronym")
-        ],
-        "partners": [
-            (str(p.pk), str(p))
-            for p in Partner.objects.filter(project_partners__project__in=ids).distinct().order_by("name")
-        ],
+        "countries": sorted(((c.code, country_name(c)) for c in countries), key=lambda choice: choice[1].casefold()),
+        "donors": [(d.acronym, f"{d.acronym} — {d.name}") for d in donors.order_by("acronym")],
+        "partners": [(str(p.pk), str(p)) for p in partners.order_by("name")],
         "corridors": sorted(
             ((c.code, f"{c.code} · {corridor_name(c)}") for c in corridors), key=lambda choice: choice[1].casefold()
         ),
