@@ -112,13 +112,14 @@ def _country_map(request, projects, query: QueryDict, money) -> Choropleth:
 
 
 def _dashboard_context(request, *, fixed_donor=""):
-    facts_fresh()  # every committed write in the figures below
     today = timezone.localdate()
     params = filter_params(request.GET)
     if fixed_donor:
         params["donor"] = fixed_donor
     projects, filter_errors = selectors.filtered_projects(user=request.user, params=params, today=today)
     money = _currency(request)
+    if money["currency"] == settings.PORTFOLIO_CURRENCY:
+        facts_fresh()  # the money below comes from the facts: every committed write in them first
     if money["currency_error"]:
         filter_errors = {**filter_errors, "currency": [money["currency_error"]]}
     page = Paginator(selectors.project_page(projects), PAGE_SIZE).get_page(request.GET.get("page"))
