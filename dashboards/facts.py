@@ -8,11 +8,15 @@ facts rounded once is the figure finance.selectors gives for the same rows
 (tests/dashboards/test_facts.py compares them).
 """
 import datetime
+import hashlib
+import secrets
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -33,6 +37,8 @@ from projects.selectors import sees_all_projects
 
 # Projects refreshed per round of queries (a bulk load marks many).
 BATCH = 2000
+# How long a cached figure is kept (a new facts version makes it unreachable sooner).
+CACHE_SECONDS = 3600
 # The advisory lock a refresh holds on PostgreSQL (any constant).
 LOCK_KEY = 7_000_018
 KINDS = ProjectMoney.FIELDS  # budget, committed, disbursed, spent
@@ -60,15 +66,18 @@ def _rates_fingerprint() -> str:
 
 
 def _state():
-    return FactsState.objects.annotate(dirty=Exists(DirtyProject.objects.all())).values("currency", "rates", "dirty").first()
+    return FactsState.objects.annotate(dirty=Exists(DirtyProject.objects.all())).values(
+        "currency", "rates", "version", "dirty"
+    ).first()
 
 
 def _stale(state) -> bool:
     return state is None or state["currency"] != settings.PORTFOLIO_CURRENCY or state["rates"] != _rates_fingerprint()
 
 
-def facts_fresh() -> None:
-    """Bring the facts up to date with every committed write: one query when nothing changed.
+def facts_fresh() -> str:
+    """Bring the facts up to date with every committed write, and return their version: one query
+    when nothing changed.
 
     Marked projects are refreshed in the caller's request, in one transaction under a lock
     (PostgreSQL: an advisory lock; SQLite serialises writers anyway) that also holds their
@@ -76,7 +85,7 @@ def facts_fresh() -> None:
     """
     state = _state()
     if not _stale(state) and not state["dirty"]:
-        return
+        return state["version"]
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -86,6 +95,25 @@ def facts_fresh() -> None:
             facts_rebuild()
         elif state["dirty"]:
             facts_refresh()
+        else:
+            return state["version"]
+        return FactsState.objects.values_list("version", flat=True).get()
+
+
+def facts_cached(name: str, *, version: str, key: tuple, compute: Callable[[], Any]):
+    """`compute()`, or what it gave before under the same facts `version` and `key` (the shared cache).
+
+    Sound because every write to what the figures read moves the version on (dashboards.triggers,
+    facts_fresh()): a figure is reused only while nothing under it changed. `key` must hold all
+    else the figures depend on (the viewer's visibility, the filters, the day, the language).
+    """
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    cache_key = f"dashboards-facts:{version}:{name}:{digest}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = compute()
+        cache.set(cache_key, found, CACHE_SECONDS)
+    return found
 
 
 def facts_refresh(*, batch: int = BATCH) -> int:
@@ -99,8 +127,9 @@ def facts_refresh(*, batch: int = BATCH) -> int:
         ids = list(marks.values_list("project_id", flat=True)[:batch])
         if not ids:
             return done
-        facts_compute(ids)
+        facts_compute([pk for pk in ids if pk])  # 0: a table without projects changed, nothing to compute
         DirtyProject.objects.filter(project_id__in=ids).delete()
+        FactsState.objects.update(version=secrets.token_hex(16))
         done += len(ids)
 
 
@@ -115,7 +144,7 @@ def facts_rebuild(*, batch: int = BATCH, progress=None) -> int:
             if progress is not None:
                 progress(len(ids[start:start + batch]))
         FactsState.objects.create(currency=settings.PORTFOLIO_CURRENCY, rates=_rates_fingerprint(),
-                                  rebuilt_at=timezone.now())
+                                  version=secrets.token_hex(16), rebuilt_at=timezone.now())
     return len(ids)
 
 

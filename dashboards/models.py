@@ -17,10 +17,12 @@ AMOUNT = {"max_digits": 40, "decimal_places": 16, "default": 0}
 
 
 class FactsState(models.Model):
-    """The one row saying what the money facts were converted with; a change rebuilds them all."""
+    """The one row saying what the money facts were converted with (a change rebuilds them all), and
+    their version: a new one each time any fact changes, so figures cached under it are never stale."""
 
     currency = models.CharField(max_length=3)
     rates = models.CharField(max_length=64)
+    version = models.CharField(max_length=32)
     rebuilt_at = models.DateTimeField()
 
 

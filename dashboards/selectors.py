@@ -454,7 +454,7 @@ def _match_choice(name: str, token: str, choices: dict[str, str]) -> str | None:
     return None
 
 
-def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
+def filter_panel(*, user, params, fixed_donor: str = "", choices: dict | None = None) -> dict:
     """The filter panel showing exactly the state in `params` (the address), and the active filters.
 
     A value that matches none of the options (`?donor=XYZ`) is kept as a chosen
@@ -462,7 +462,7 @@ def filter_panel(*, user, params, fixed_donor: str = "") -> dict:
     with `matched` False, so the page never reads "All donors" over an empty
     result. Six queries, and one per donor or partner given by id or name.
     """
-    choices = filter_choices(user=user)
+    choices = {key: list(options) for key, options in (choices or filter_choices(user=user)).items()}
     unknown_label = gettext("%(value)s (matches nothing)")
     values = {name: ",".join(params.getlist(name)) for name in params}
     active = []
@@ -665,4 +665,33 @@ def project_finance(*, project: Project, user, currency: str) -> ProjectFinance:
         transaction.provider, transaction.receiver = (transaction.organisation(side)[0] for side in ("provider", "receiver"))
     return ProjectFinance(
         money=project_money(project=project, user=user, currency=currency), budgets=budgets, transactions=transactions
+    )
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """Every aggregate a dashboard page shows of a filtered set of projects (what the facts' cache keeps)."""
+
+    figures: dict[str, int]
+    by_region: list[Bar]
+    by_donor: list[Bar]
+    per_year: list[Bar]
+    money: PortfolioMoney
+    timeline: Timeline | None
+    by_country: list[CountryCount]
+    money_by_country: dict[str, ProjectMoney] | None
+
+
+def dashboard_figures(projects: QuerySet[Project], *, user, today: datetime.date, currency: str) -> DashboardFigures:
+    """The dashboard's aggregates of `projects` (16 queries, 17 with a contributing donor, 18 with money)."""
+    money = portfolio_money(projects, user=user, currency=currency)
+    return DashboardFigures(
+        figures=portfolio_figures(projects, today=today),
+        by_region=projects_by_region(projects),
+        by_donor=projects_by_donor(projects),
+        per_year=active_per_year(projects),
+        money=money,
+        timeline=project_timeline(projects, today=today),
+        by_country=projects_by_country(projects),
+        money_by_country=money_by_country(projects, user=user, currency=currency) if money.any else None,
     )

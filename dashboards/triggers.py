@@ -8,8 +8,19 @@ holding it (dashboards.facts) waits for the writer's commit. SQLite: row-level t
 Created by migration 0002 and again after every `migrate` (apps.py): SQLite drops a table's
 triggers when a later migration rebuilds the table.
 """
-# Table -> the column naming the project.
-WATCHED = {"projects_project": "id", "finance_budget": "project_id", "finance_transaction": "project_id"}
+# Table -> the column naming the project: the facts' own inputs, and what the cached figures read
+# (dashboards.facts.facts_cached). A table without a project marks 0: no project to refresh, but the
+# facts' version moves on, so every cached figure is read again (a region renamed, a result approved).
+WATCHED = {
+    "projects_project": "id", "finance_budget": "project_id", "finance_transaction": "project_id",
+    "projects_funding": "project_id", "projects_project_countries": "project_id", "projects_projectpartner": "project_id",
+    "projects_project_corridors": "project_id", "classifications_projectsector": "project_id",
+    "results_result": "project_id",
+    **dict.fromkeys((
+        "regions_region", "regions_country", "regions_corridor", "donors_donor", "donors_partner",
+        "results_indicator", "results_period", "results_update",
+    ), "0"),
+}
 EVENTS = {
     "insert": "REFERENCING NEW TABLE AS new_rows",
     "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -24,7 +35,7 @@ def trigger_names() -> list[str]:
 def _postgresql(table: str, column: str, event: str) -> list[str]:
     name = f"dashboards_mark_{table}_{event}"
     rows = {"insert": ["new_rows"], "delete": ["old_rows"], "update": ["old_rows", "new_rows"]}[event]
-    selected = " UNION ".join(f"SELECT {column} FROM {relation}" for relation in rows)
+    selected = " UNION ".join(f"SELECT DISTINCT {column} FROM {relation}" for relation in rows)
     return [
         f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -39,7 +50,8 @@ END $$""",
 
 def _sqlite(table: str, column: str, event: str) -> list[str]:
     rows = {"insert": ["NEW"], "delete": ["OLD"], "update": ["OLD", "NEW"]}[event]
-    inserts = " ".join(f"INSERT OR IGNORE INTO dashboards_dirtyproject (project_id) VALUES ({row}.{column});" for row in rows)
+    value = (lambda row: "0") if column == "0" else (lambda row: f"{row}.{column}")
+    inserts = " ".join(f"INSERT OR IGNORE INTO dashboards_dirtyproject (project_id) VALUES ({value(row)});" for row in rows)
     return [f"CREATE TRIGGER IF NOT EXISTS dashboards_mark_{table}_{event} AFTER {event.upper()} ON {table} BEGIN {inserts} END"]
 
 

@@ -20,6 +20,10 @@ class Migration(migrations.Migration):
         ("dashboards", "0001_facts"),
         ("finance", "0004_finance_group_planned_disbursements"),
         ("projects", "0012_project_iati_identifier"),
+        ("classifications", "0003_sector_vocabulary_98"),
+        ("donors", "0004_list_indexes"),
+        ("regions", "0002_load_regions_and_countries"),
+        ("results", "0001_results_framework"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
