@@ -27,9 +27,7 @@ from api.serializers import (
     money_json,
 )
 from classifications.selectors import CLASSIFICATION_LISTS
-from dashboards.facts import facts_cached, facts_fresh
-from dashboards.facts import money_by_stats_group as facts_money_by_stats_group
-from dashboards.facts import money_of as facts_money_of
+from dashboards import facts
 from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
@@ -287,15 +285,15 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
             return Response(self.stats(projects, group_by=group_by, total=total, groups=groups, currency=currency))
 
         def compute():
-            total = facts_money_of(projects, user=request.user)
-            groups = facts_money_by_stats_group(projects, user=request.user, group_by=group_by)
+            total = facts.money_of(projects, user=request.user)
+            groups = facts.money_by_stats_group(projects, user=request.user, group_by=group_by)
             return self.stats(projects, group_by=group_by, total=total, groups=groups, currency=currency)
 
         # The money from the facts, and the whole answer from the cache while nothing it reads changes:
         # every committed write moves the facts' version on first (dashboards.facts).
         key = (sees_all_projects(request.user), get_language(), timezone.localdate().isoformat(),
                sorted(request.query_params.lists()))
-        return Response(facts_cached("stats", version=facts_fresh(), key=key, compute=compute))
+        return Response(facts.facts_cached("stats", version=facts.facts_fresh(), key=key, compute=compute))
 
     @staticmethod
     def stats(projects, *, group_by: str, total, groups: dict, currency: str) -> dict:

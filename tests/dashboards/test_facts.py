@@ -65,7 +65,7 @@ def test_a_write_through_the_orm_is_in_the_next_dashboard_and_stats_request(anne
     transaction = spend(published_project(), "125.50")
     assert spent_on_dashboard(anonymous_client) == Decimal("125.50")
     assert spent_in_stats(anonymous_client) == "125.50"
-    transaction.value = Decimal("100")
+    transaction.value = Decimal(100)
     transaction.save()
     assert spent_in_stats(anonymous_client) == "100.00"
     transaction.delete()
