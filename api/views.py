@@ -279,7 +279,8 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
             raise exceptions.ValidationError({"group_by": [f"Allowed values: {', '.join(STATS_GROUPS)}."]})
         currency = currency_of(request)
         projects = self.filtered_projects()
-        if currency != settings.PORTFOLIO_CURRENCY:  # from every row
+        version = facts.facts_fresh() if currency == settings.PORTFOLIO_CURRENCY else None
+        if version is None:  # another currency, or facts too far behind to catch up now: from every row
             total = money_of(projects, user=request.user, currency=currency)
             groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
             return Response(self.stats(projects, group_by=group_by, total=total, groups=groups, currency=currency))
@@ -293,7 +294,7 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
         # every committed write moves the facts' version on first (dashboards.facts).
         key = (sees_all_projects(request.user), get_language(), timezone.localdate().isoformat(),
                sorted(request.query_params.lists()))
-        return Response(facts.facts_cached("stats", version=facts.facts_fresh(), key=key, compute=compute))
+        return Response(facts.facts_cached("stats", version=version, key=key, compute=compute))
 
     @staticmethod
     def stats(projects, *, group_by: str, total, groups: dict, currency: str) -> dict:

@@ -9,6 +9,7 @@ facts rounded once is the figure finance.selectors gives for the same rows
 """
 import datetime
 import hashlib
+import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -35,8 +36,12 @@ from finance.selectors import (
 from projects.models import Project
 from projects.selectors import sees_all_projects
 
+logger = logging.getLogger(__name__)
+
 # Projects refreshed per round of queries (a bulk load marks many).
 BATCH = 2000
+# At most this many projects are computed inside a request (a few seconds); more wait for the command.
+IN_REQUEST = 5000
 # How long a cached figure is kept (a new facts version makes it unreachable sooner).
 CACHE_SECONDS = 3600
 # The advisory lock a refresh holds on PostgreSQL (any constant).
@@ -75,13 +80,15 @@ def _stale(state) -> bool:
     return state is None or state["currency"] != settings.PORTFOLIO_CURRENCY or state["rates"] != _rates_fingerprint()
 
 
-def facts_fresh() -> str:
+def facts_fresh() -> str | None:
     """Bring the facts up to date with every committed write, and return their version: one query
     when nothing changed.
 
     Marked projects are refreshed in the caller's request, in one transaction under a lock
     (PostgreSQL: an advisory lock; SQLite serialises writers anyway) that also holds their
-    marks, so concurrent requests wait for it and then find nothing left to do.
+    marks, so concurrent requests wait for it and then find nothing left to do. None when more
+    than IN_REQUEST projects would have to be computed (a bulk load, new rates, a fresh install of
+    a large portfolio): the caller reads every row instead, until `manage.py dashboards_facts_rebuild`.
     """
     state = _state()
     if not _stale(state) and not state["dirty"]:
@@ -92,8 +99,14 @@ def facts_fresh() -> str:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         state = _state()  # as the request before us may have left it
         if _stale(state):
+            if Project.objects.count() > IN_REQUEST:
+                logger.warning("Dashboard facts need a rebuild: run manage.py dashboards_facts_rebuild.")
+                return None
             facts_rebuild()
         elif state["dirty"]:
+            if DirtyProject.objects.count() > IN_REQUEST:
+                logger.warning("Many projects changed: run manage.py dashboards_facts_rebuild.")
+                return None
             facts_refresh()
         else:
             return state["version"]

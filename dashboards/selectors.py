@@ -141,12 +141,12 @@ def projects_by_country(projects: QuerySet[Project]) -> list[CountryCount]:
     return [CountryCount(r["countries__code"], r["countries__name"] or "", r["n"]) for r in rows]
 
 
-def money_by_country(projects: QuerySet[Project], *, user, currency: str) -> dict[str, ProjectMoney]:
+def money_by_country(projects: QuerySet[Project], *, user, currency: str, from_facts: bool = True) -> dict[str, ProjectMoney]:
     """The money `user` may see of the projects, per country code (two queries).
 
     A project in several countries counts whole in each, as in the project counts.
     """
-    if currency == settings.PORTFOLIO_CURRENCY:
+    if from_facts and currency == settings.PORTFOLIO_CURRENCY:
         found = facts.money_by(projects, user=user, by="country")
     else:
         found = money_by(projects, user=user, by="countries__code", currency=currency)
@@ -594,14 +594,14 @@ class PortfolioMoney:
         return max((bar.value for bar in self.per_year), default=Decimal(0))
 
 
-def portfolio_money(projects: QuerySet[Project], *, user, currency: str) -> PortfolioMoney:
+def portfolio_money(projects: QuerySet[Project], *, user, currency: str, from_facts: bool = True) -> PortfolioMoney:
     """Budget, committed, disbursed and spent of the projects, what each donor put in, and spending
     per year (four queries, and one more for the donors' names when any donor contributed).
 
     In the default currency from the facts (three queries; dashboards.facts, fresh once facts_fresh()
-    ran in the request), in any other from every row (finance.selectors).
+    ran in the request), in any other (or without `from_facts`) from every row (finance.selectors).
     """
-    if currency == settings.PORTFOLIO_CURRENCY:
+    if from_facts and currency == settings.PORTFOLIO_CURRENCY:
         figures = facts.money_of(projects, user=user)
         contributions = facts.donor_contributions(projects, user=user)
         spending = facts.spending_per_year(projects, user=user)
@@ -682,9 +682,11 @@ class DashboardFigures:
     money_by_country: dict[str, ProjectMoney] | None
 
 
-def dashboard_figures(projects: QuerySet[Project], *, user, today: datetime.date, currency: str) -> DashboardFigures:
-    """The dashboard's aggregates of `projects` (16 queries, 17 with a contributing donor, 18 with money)."""
-    money = portfolio_money(projects, user=user, currency=currency)
+def dashboard_figures(projects: QuerySet[Project], *, user, today: datetime.date, currency: str,
+                      from_facts: bool = True) -> DashboardFigures:
+    """The dashboard's aggregates of `projects` (16 queries, 17 with a contributing donor, 18 with money);
+    the money from the facts in the default currency unless `from_facts` is False."""
+    money = portfolio_money(projects, user=user, currency=currency, from_facts=from_facts)
     return DashboardFigures(
         figures=portfolio_figures(projects, today=today),
         by_region=projects_by_region(projects),
@@ -693,5 +695,7 @@ def dashboard_figures(projects: QuerySet[Project], *, user, today: datetime.date
         money=money,
         timeline=project_timeline(projects, today=today),
         by_country=projects_by_country(projects),
-        money_by_country=money_by_country(projects, user=user, currency=currency) if money.any else None,
+        money_by_country=(
+            money_by_country(projects, user=user, currency=currency, from_facts=from_facts) if money.any else None
+        ),
     )

@@ -136,14 +136,16 @@ def _dashboard_context(request, *, fixed_donor=""):
     if money["currency_error"]:
         filter_errors = {**filter_errors, "currency": [money["currency_error"]]}
 
-    def compute():
-        return selectors.dashboard_figures(projects, user=request.user, today=today, currency=money["currency"])
+    # In the default currency the money comes from the facts and, as long as nothing they cover changes,
+    # the whole figures from the cache: every committed write moves their version on first. None: the
+    # facts are too far behind to catch up in a request (dashboards.facts.facts_fresh), every row is read.
+    version = facts_fresh() if money["currency"] == settings.PORTFOLIO_CURRENCY else None
 
-    version = None
-    if money["currency"] == settings.PORTFOLIO_CURRENCY:
-        # The money comes from the facts and, as long as nothing they cover changes, the whole
-        # figures from the cache: every committed write moves their version on first.
-        version = facts_fresh()
+    def compute():
+        return selectors.dashboard_figures(projects, user=request.user, today=today, currency=money["currency"],
+                                           from_facts=version is not None)
+
+    if version is not None:
         key = (sees_all_projects(request.user), get_language(), today.isoformat(), sorted(params.lists()),
                bool(filter_errors))
         figures = facts_cached("dashboard", version=version, key=key, compute=compute)

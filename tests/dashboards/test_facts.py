@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -199,3 +200,16 @@ def test_facts_give_the_selectors_figures_on_generated_money(annex, officer, sta
     one_donor = projects.filter(fundings__donor__acronym="SDC")
     assert facts.money_of(one_donor, user=user) == live.money_of(one_donor, user=user)
 
+
+
+def test_too_many_marks_for_a_request_read_every_row_until_the_command_runs(annex, anonymous_client, monkeypatch):
+    facts_fresh()
+    monkeypatch.setattr(facts, "IN_REQUEST", 1)
+    for project in Project.objects.filter(is_published=True).order_by("slug")[:2]:
+        spend(project, "2.50")
+    assert spent_on_dashboard(anonymous_client) == Decimal("5.00")  # from finance.selectors
+    assert spent_in_stats(anonymous_client) == "5.00"
+    assert DirtyProject.objects.count() == 2  # left for the command
+    call_command("dashboards_facts_rebuild", stdout=io.StringIO())
+    assert not DirtyProject.objects.exists()
+    assert facts.money_of(Project.objects.filter(is_published=True), user=None).spent.total == Decimal("5.00")

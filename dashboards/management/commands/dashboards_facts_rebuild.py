@@ -1,19 +1,17 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from dashboards.facts import facts_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the dashboards' per-project facts from every project, budget and transaction."
+    help = (
+        "Recompute the dashboards' per-project facts from every project, budget and transaction: after a bulk "
+        "load, new rates (rates_load) or a new PORTFOLIO_CURRENCY on a large portfolio."
+    )
 
     def handle(self, *args, **options):
-        seconds = facts_rebuild_timed()
-        self.stdout.write(f"dashboards_facts_rebuild: {seconds[0]} projects in {seconds[1]:.1f} s")
-
-
-def facts_rebuild_timed() -> tuple[int, float]:
-    import time
-
-    started = time.monotonic()
-    count = facts_rebuild()
-    return count, time.monotonic() - started
+        started = time.monotonic()
+        count = facts_rebuild()
+        self.stdout.write(f"dashboards_facts_rebuild: {count} projects in {time.monotonic() - started:.1f} s")
