@@ -154,6 +154,7 @@ def test_a_generated_bulk_load_is_in_the_next_request(annex, anonymous_client):
     assert after.counted > before.counted
     expected = live.money_of(Project.objects.filter(is_published=True), user=None).spent
     assert after == expected
+    assert spent_in_stats(anonymous_client) == f"{expected.total:.2f}"
 
 
 def test_a_new_rate_table_rebuilds_the_facts(annex, anonymous_client, settings, tmp_path):
