@@ -2,7 +2,8 @@
 
 `facts_fresh()` runs first in every read: it refreshes the projects the triggers marked
 (dashboards.triggers), or rebuilds everything when the currency setting or the rate table
-changed, so a committed write is in the next request's figures. The money is computed by
+changed, so a committed write is in the next request's figures (when that is more work than a
+request should do, the reader falls back to every row until `dashboards_facts_rebuild` runs). The money is computed by
 finance.selectors' own queries and finance.rates.converted_sum(), unrounded, so a sum of
 facts rounded once is the figure finance.selectors gives for the same rows
 (tests/dashboards/test_facts.py compares them).
@@ -40,8 +41,8 @@ logger = logging.getLogger(__name__)
 
 # Projects refreshed per round of queries (a bulk load marks many).
 BATCH = 2000
-# At most this many projects are computed inside a request (a few seconds); more wait for the command.
-IN_REQUEST = 5000
+# At most this many projects are computed inside a request (one batch, a few seconds); more wait for the command.
+IN_REQUEST = BATCH
 # How long a cached figure is kept (a new facts version makes it unreachable sooner).
 CACHE_SECONDS = 3600
 # The advisory lock a refresh holds on PostgreSQL (any constant).
