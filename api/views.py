@@ -6,6 +6,8 @@ get_queryset() adds the region and the to-many lists the serializer reads (with_
 from django.conf import settings
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +27,7 @@ from api.serializers import (
     money_json,
 )
 from classifications.selectors import CLASSIFICATION_LISTS
+from dashboards import facts
 from deadlines.filters import DeadlineFilterSet
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_api_list
@@ -40,6 +43,7 @@ from projects.selectors import (
     project_rows,
     project_stats,
     project_visible,
+    sees_all_projects,
     with_lists,
 )
 from results.selectors import track_by_stats_group
@@ -275,11 +279,28 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
             raise exceptions.ValidationError({"group_by": [f"Allowed values: {', '.join(STATS_GROUPS)}."]})
         currency = currency_of(request)
         projects = self.filtered_projects()
+        version = facts.facts_fresh() if currency == settings.PORTFOLIO_CURRENCY else None
+        if version is None:  # another currency, or facts too far behind to catch up now: from every row
+            total = money_of(projects, user=request.user, currency=currency)
+            groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
+            return Response(self.stats(projects, group_by=group_by, total=total, groups=groups, currency=currency))
+
+        def compute():
+            total = facts.money_of(projects, user=request.user)
+            groups = facts.money_by_stats_group(projects, user=request.user, group_by=group_by)
+            return self.stats(projects, group_by=group_by, total=total, groups=groups, currency=currency)
+
+        # The money from the facts, and the whole answer from the cache while nothing it reads changes:
+        # every committed write moves the facts' version on first (dashboards.facts).
+        key = (sees_all_projects(request.user), get_language(), timezone.localdate().isoformat(),
+               sorted(request.query_params.lists()))
+        return Response(facts.facts_cached("stats", version=version, key=key, compute=compute))
+
+    @staticmethod
+    def stats(projects, *, group_by: str, total, groups: dict, currency: str) -> dict:
         stats = project_stats(projects=projects, group_by=group_by)
-        total = money_of(projects, user=request.user, currency=currency)
-        groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)
         data = stats_with_money(stats, total=total, groups=groups, currency=currency)
-        return Response(stats_with_indicators(data, track_by_stats_group(projects, group_by=group_by)))
+        return stats_with_indicators(data, track_by_stats_group(projects, group_by=group_by))
 
 
 def stats_with_indicators(stats: dict, tracks: dict) -> dict:

@@ -1,7 +1,7 @@
 """/__benchmark__/: raw-SQL baselines and process figures; included only when PORTFOLIO_BENCHMARK=1."""
 from django.urls import path
 
-from benchmarks import baseline, money, results
+from benchmarks import baseline, money, results, writes
 
 urlpatterns = [
     path("projects/", baseline.project_list, name="benchmark-projects"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("results/page/sql/", results.results_page_sql, name="benchmark-results-page-sql"),
     path("results/summary/", results.results_summary, name="benchmark-results-summary"),
     path("results/summary/sql/", results.results_summary_sql, name="benchmark-results-summary-sql"),
+    path("write/", writes.write, name="benchmark-write"),
     path("last/", baseline.last_request, name="benchmark-last"),
     path("memory/", baseline.memory, name="benchmark-memory"),
 ]

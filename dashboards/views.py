@@ -13,11 +13,13 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from api.exports import csv_cell
 from dashboards import pdf, selectors
+from dashboards.facts import facts_cached, facts_fresh
 from dashboards.geo import Choropleth, choropleth
 from deadlines.filters import ReportingFilterSet
 from deadlines.selectors import (
@@ -55,8 +57,25 @@ def _is_fragment_request(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def _panel(request, params, *, fixed_donor=""):
-    return selectors.filter_panel(user=request.user, params=params, fixed_donor=fixed_donor)
+def _panel(request, params, *, fixed_donor="", version: str | None = None):
+    choices = None
+    if version is not None:  # the options change only with what the facts' version covers
+        key = (sees_all_projects(request.user), get_language())
+        choices = facts_cached("filter-choices", version=version, key=key,
+                               compute=lambda: selectors.filter_choices(user=request.user))
+    return selectors.filter_panel(user=request.user, params=params, fixed_donor=fixed_donor, choices=choices)
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told its count (the figures already counted the projects): no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
 
 
 def _currency(request) -> dict:
@@ -100,13 +119,10 @@ def _linked_bars(request, query: QueryDict, context: dict, *, fixed_donor: str) 
     context["per_year"] = [replace(b, href=_filter_href(query, year_from=b.key, year_to=b.key)) for b in context["per_year"]]
 
 
-def _country_map(request, projects, query: QueryDict, money) -> Choropleth:
+def _country_map(query: QueryDict, figures: "selectors.DashboardFigures") -> Choropleth:
     """Projects (and, when the page shows money, budget and disbursed) per country, as a map and its table."""
-    by_money = None
-    if money.any:
-        by_money = selectors.money_by_country(projects, user=request.user, currency=money.currency)
     return choropleth(
-        selectors.projects_by_country(projects), href=lambda code: _filter_href(query, country=code), money=by_money
+        figures.by_country, href=lambda code: _filter_href(query, country=code), money=figures.money_by_country
     )
 
 
@@ -119,7 +135,25 @@ def _dashboard_context(request, *, fixed_donor=""):
     money = _currency(request)
     if money["currency_error"]:
         filter_errors = {**filter_errors, "currency": [money["currency_error"]]}
-    page = Paginator(selectors.project_page(projects), PAGE_SIZE).get_page(request.GET.get("page"))
+
+    # In the default currency the money comes from the facts and, as long as nothing they cover changes,
+    # the whole figures from the cache: every committed write moves their version on first. None: the
+    # facts are too far behind to catch up in a request (dashboards.facts.facts_fresh), every row is read.
+    version = facts_fresh() if money["currency"] == settings.PORTFOLIO_CURRENCY else None
+
+    def compute():
+        return selectors.dashboard_figures(projects, user=request.user, today=today, currency=money["currency"],
+                                           from_facts=version is not None)
+
+    if version is not None:
+        key = (sees_all_projects(request.user), get_language(), today.isoformat(), sorted(params.lists()),
+               bool(filter_errors))
+        figures = facts_cached("dashboard", version=version, key=key, compute=compute)
+    else:
+        figures = compute()
+    page = CountedPaginator(selectors.project_page(projects), PAGE_SIZE, count=figures.figures["projects"]).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     csv_query = params.copy()
@@ -132,14 +166,14 @@ def _dashboard_context(request, *, fixed_donor=""):
         "today": today,
         "errors": selectors.filter_error_labels(filter_errors),
         "error_fields": set(filter_errors),
-        "panel": _panel(request, params, fixed_donor=fixed_donor),
-        "figures": selectors.portfolio_figures(projects, today=today),
-        "by_region": selectors.projects_by_region(projects),
-        "by_donor": selectors.projects_by_donor(projects),
-        "per_year": selectors.active_per_year(projects),
-        "money": selectors.portfolio_money(projects, user=request.user, currency=money["currency"]),
+        "panel": _panel(request, params, fixed_donor=fixed_donor, version=version),
+        "figures": figures.figures,
+        "by_region": figures.by_region,
+        "by_donor": figures.by_donor,
+        "per_year": figures.per_year,
+        "money": figures.money,
         **money,
-        "timeline": selectors.project_timeline(projects, today=today),
+        "timeline": figures.timeline,
         "page": page,
         "ordering": params.get("ordering", ""),
         "query": query.urlencode(),
@@ -155,7 +189,7 @@ def _dashboard_context(request, *, fixed_donor=""):
         reverse("dashboards:donor-report", args=[fixed_donor]) if fixed_donor else reverse("dashboards:report")
     ) + (f"?{pdf_query.urlencode()}" if pdf_query else "")
     _linked_bars(request, query, context, fixed_donor=fixed_donor)
-    context["country_map"] = _country_map(request, projects, query, context["money"])
+    context["country_map"] = _country_map(query, figures)
     return context
 
 

@@ -18,6 +18,7 @@ def currency_codes() -> frozenset[str]:
     return frozenset(currency.alpha_3 for currency in pycountry.currencies)
 
 
+@functools.lru_cache(maxsize=4096)  # called for every amount converted (finance.rates)
 def normalise_currency(value):
     """Upper case without surrounding spaces; anything but a string is returned as it is."""
     return value.strip().upper() if isinstance(value, str) else value

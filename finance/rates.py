@@ -22,6 +22,7 @@ import csv
 import dataclasses
 import datetime
 import functools
+import hashlib
 import io
 import re
 import zipfile
@@ -61,7 +62,8 @@ class RateTable:
     ~55 MB of a list of dates and a list of Decimals, in every process that converts money.
     """
 
-    def __init__(self, rates: dict[str, list[tuple[datetime.date, Decimal]]], *, source: str = SOURCE):
+    def __init__(self, rates: dict[str, list[tuple[datetime.date, Decimal]]], *, source: str = SOURCE,
+                 fingerprint: str = ""):
         columns = {}
         for code, rows in rates.items():
             days, coefficients, exponents = array("i"), array("q"), array("b")
@@ -71,10 +73,13 @@ class RateTable:
                 coefficients.append(_coefficient(_digits(digits)) * (-1 if sign else 1))
                 exponents.append(exponent)
             columns[code] = (days, coefficients, exponents)
-        self._set(columns, source)
+        self._set(columns, source, fingerprint)
 
-    def _set(self, columns: dict[str, tuple[array, array, array]], source: str) -> None:
+    def _set(self, columns: dict[str, tuple[array, array, array]], source: str, fingerprint: str) -> None:
         self.source = source
+        # What the table was read from (a hash of the file's text): stored beside figures converted with it,
+        # so they can tell when the rates changed under them (dashboards.facts).
+        self.fingerprint = fingerprint
         self._columns = columns
         firsts = [days[0] for days, _, _ in columns.values() if days]
         lasts = [days[-1] for days, _, _ in columns.values() if days]
@@ -119,7 +124,7 @@ class RateTable:
         rates.pop("EUR", None)
         columns = {code: _sorted(column) for code, column in rates.items() if column[0]}
         table = cls.__new__(cls)
-        table._set(columns, source)
+        table._set(columns, source, hashlib.sha256(text.encode()).hexdigest()[:32])
         return table
 
     def currencies(self) -> set[str]:
@@ -225,6 +230,38 @@ class ConvertedTotal:
         return " ".join(parts)
 
 
+@dataclasses.dataclass(frozen=True)
+class ConvertedSum:
+    """An unrounded sum in one currency (converted_sum()): what a ConvertedTotal is before its rounding.
+
+    Sums of several groups add up exactly (dashboards' per-project facts are summed across
+    projects and rounded once, as one converted_total() of all their amounts would be).
+    """
+
+    total: Decimal
+    counted: int
+    left_out: int
+    rates_from: datetime.date | None
+    rates_to: datetime.date | None
+
+
+def converted_sum(
+    amounts: Iterable[tuple], *, currency: str | None = None, rates: RateTable | None = None
+) -> tuple[ConvertedSum, RateTable | None]:
+    """converted_total() before rounding, and the rate table it read (None when no amount needed one)."""
+    converter = Converter(currency=currency, rates=rates)
+    return converter.sum(amounts), converter.table
+
+
+def rounded(found: ConvertedSum, *, currency: str, source: str = SOURCE) -> ConvertedTotal:
+    """The ConvertedTotal of an unrounded sum: its total rounded once, to the cent (half up)."""
+    return ConvertedTotal(
+        total=Decimal(found.total).quantize(CENT, rounding=ROUND_HALF_UP), currency=normalise_currency(currency),
+        counted=found.counted, left_out=found.left_out, rates_from=found.rates_from, rates_to=found.rates_to,
+        source=source,
+    )
+
+
 def converted_total(
     amounts: Iterable[tuple], *, currency: str | None = None, rates: RateTable | None = None
 ) -> ConvertedTotal:
@@ -273,6 +310,11 @@ class Converter:
 
     def total(self, amounts: Iterable[tuple]) -> ConvertedTotal:
         """converted_total() of `amounts` with this converter's currency and rates."""
+        found = self.sum(amounts)
+        return rounded(found, currency=self.target, source=self.table.source if self.table is not None else SOURCE)
+
+    def sum(self, amounts: Iterable[tuple]) -> ConvertedSum:
+        """converted_sum() of `amounts`: their total before rounding."""
         factors, target_code = self._factors, self.target
         total, counted, left_out, first, last = Decimal(0), 0, 0, _LATEST, _EARLIEST
         for amount in amounts:
@@ -292,12 +334,8 @@ class Converter:
                 first = earliest if earliest < first else first
                 last = latest if latest > last else last
             counted += rows
-        return ConvertedTotal(
-            total=total.quantize(CENT, rounding=ROUND_HALF_UP), currency=target_code, counted=counted,
-            left_out=left_out, rates_from=None if first is _LATEST else first,
-            rates_to=None if last is _EARLIEST else last,
-            source=self.table.source if self.table is not None else SOURCE,
-        )
+        return ConvertedSum(total, counted, left_out, None if first is _LATEST else first,
+                            None if last is _EARLIEST else last)
 
 
 _LATEST, _EARLIEST = datetime.date.max, datetime.date.min  # "no rate used yet" for a total's first and last

@@ -67,12 +67,18 @@ def totals_by(rows: QuerySet, *, keys: tuple[str, ...] = (), currency: str | Non
     The key of a group is the tuple of its values (the value alone for one key, None for
     none); groups without rows are absent.
     """
+    converter = Converter(currency=currency, rates=rates)  # each (currency, day) looked up once for every group
+    return {key: converter.total(amounts) for key, amounts in amounts_by(rows, keys=keys).items()}
+
+
+def amounts_by(rows: QuerySet, *, keys: tuple[str, ...] = ()) -> dict[Hashable, list[tuple]]:
+    """The (amount, currency, value date, rows) sums of `rows` per group of `keys`, as totals_by() converts
+    them (one query); converted_sum() of a group gives its unrounded total (dashboards' facts)."""
     sums = rows.order_by().values_list(*keys, "currency", "value_date").annotate(amount=Sum("value"), rows=Count("id"))
     groups = defaultdict(list)
     for *key, code, day, amount, n in sums:
         groups[tuple(key) if len(keys) > 1 else (key[0] if key else None)].append((amount, code, day, n))
-    converter = Converter(currency=currency, rates=rates)  # each (currency, day) looked up once for every group
-    return {key: converter.total(amounts) for key, amounts in groups.items()}
+    return groups
 
 
 @dataclasses.dataclass(frozen=True)

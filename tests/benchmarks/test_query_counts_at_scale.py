@@ -35,7 +35,7 @@ def query_counts(client, paths):
 
 
 def test_public_pages_query_count_does_not_grow_with_the_portfolio(client, annex):
-    from tests.dashboards.test_queries import DASHBOARD_MONEY_QUERIES, DASHBOARD_QUERIES
+    from tests.dashboards.test_queries import DASHBOARD_CACHED_QUERIES
 
     before = query_counts(client, PAGES)
     portfolio_generate(projects=N, seed=1)
@@ -43,9 +43,10 @@ def test_public_pages_query_count_does_not_grow_with_the_portfolio(client, annex
     portfolio_generate(projects=N, seed=2)
 
     assert query_counts(client, PAGES) == after
-    # The annex has no money; once donors have contributed, the dashboard reads their names once.
-    names = DASHBOARD_MONEY_QUERIES - DASHBOARD_QUERIES
-    assert after == {path: count + (names if not path.startswith("/api/") else 0) for path, count in before.items()}
+    # Issue 18: the measured request repeats the warming one, so the dashboard's and stats/' figures come
+    # from the facts' cache (money or not); the dashboard's uncached counts are pinned in tests/dashboards.
+    assert after == before
+    assert after["/"] == DASHBOARD_CACHED_QUERIES
 
 
 def test_admin_changelist_query_count_does_not_grow_with_the_portfolio(officer_client, annex):

@@ -4,21 +4,39 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from dashboards.facts import facts_fresh
 from donors.models import Donor, Partner
 from finance.models import Budget, Transaction, TransactionType
 from projects.models import Funding, Project, ProjectPartner
 from regions.models import Corridor, Country, Region
 
 # Figures 4, charts 1 + 1 + 1 (per year), timeline 2, table count + page + 2 prefetches,
-# filter panel 7 (regions, global?, countries, donors, partners, corridors),
+# filter panel 6 (regions with global, countries, donors, partners, corridors, sectors),
 # money 4 (budgets, spending transactions, donor contributions, spending per year),
 # the map's projects per country 1,
 # and, when a donor contributed, 1 for the contributing donors' names; when the page shows money,
 # 2 for the map's budget and disbursed per country.
-DASHBOARD_QUERIES = 24
-DASHBOARD_MONEY_QUERIES = 27
+# Issue 18: the table's count is the figures' count (1 fewer). In the default currency the money comes from
+# dashboards.facts: 1 to see that they are fresh, then 3 (totals, contributions, spending per year) instead
+# of 4, and 1 for the map instead of 2. Once computed, the figures and the panel's options are cached
+# under the facts' version: the options for every later page (PANEL_QUERIES fewer), the figures for
+# the same filters, so a request that changes nothing reads the state, the table's page and its 2
+# prefetches only (DASHBOARD_CACHED_QUERIES).
+DASHBOARD_QUERIES = 23
+DASHBOARD_MONEY_QUERIES = 26  # in another currency (?currency=EUR): every row, as before
+DASHBOARD_FACTS_MONEY_QUERIES = 25
+DASHBOARD_CACHED_QUERIES = 4
+PANEL_QUERIES = 6
+# The first request after writes refreshes the marked projects' facts (the same number of queries
+# however many were marked, up to dashboards.facts.BATCH): its savepoint 2, the state again, counting the marks 1, the marks 2
+# (the second finds none left), 4 deletes, the projects 1 and their write 1, 6 money reads (3 per audience),
+# 3 writes, deleting the marks 1, the new version 1 and reading it back 1. On PostgreSQL the 4 writes are
+# COPY, which Django does not count, and the advisory lock is 1 more.
+def facts_refresh_queries() -> int:
+    return 24 - 4 + 1 if connection.vendor == "postgresql" else 24
 # The corridor table 2 and the filter panel 6 (as the dashboard's).
 CORRIDOR_QUERIES = 8
 # The project and its 7 prefetches (countries, fundings, partners, corridors, objectives, sectors, policy
@@ -79,10 +97,11 @@ def fixed_rates(settings):
 @pytest.mark.parametrize("extra", [0, 30])
 def test_dashboard_query_count_does_not_grow_with_projects(anonymous_client, annex, django_assert_num_queries, extra):
     add_projects(extra)
+    facts_fresh()
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = anonymous_client.get("/", {"ordering": "title"})
     assert response.context["figures"]["projects"] == 21 + extra
-    with django_assert_num_queries(DASHBOARD_QUERIES):
+    with django_assert_num_queries(DASHBOARD_QUERIES - PANEL_QUERIES):
         anonymous_client.get("/", {"donor": "SDC", "page": "2"})
 
 
@@ -113,6 +132,28 @@ def test_dashboard_with_money_query_count_does_not_grow_with_projects_or_money(
     assert response.context["money"].figures.budget.counted > 0
     with django_assert_num_queries(DASHBOARD_MONEY_QUERIES):
         anonymous_client.get("/", {"donor": "SDC", "page": "2", "currency": "CHF"})
+    facts_fresh()
+    with django_assert_num_queries(DASHBOARD_FACTS_MONEY_QUERIES):
+        response = anonymous_client.get("/", {"ordering": "title"})
+    assert response.context["money"].figures.budget.counted > 0
+    with django_assert_num_queries(DASHBOARD_FACTS_MONEY_QUERIES - PANEL_QUERIES):
+        anonymous_client.get("/", {"donor": "SDC", "page": "2"})
+    with django_assert_num_queries(DASHBOARD_CACHED_QUERIES):  # nothing changed: the figures come from the cache
+        again = anonymous_client.get("/", {"ordering": "title"})
+    assert again.context["money"] == response.context["money"]
+    assert again.context["figures"] == response.context["figures"]
+
+
+@pytest.mark.parametrize("extra", [1, 30])
+def test_refreshing_the_facts_of_written_projects_takes_the_same_queries_however_many(
+    anonymous_client, annex, django_assert_num_queries, extra
+):
+    facts_fresh()
+    add_projects(extra)
+    add_money(Project.objects.filter(fundings__donor__acronym="SDC"), rows=2)
+    with django_assert_num_queries(DASHBOARD_FACTS_MONEY_QUERIES + facts_refresh_queries()):
+        response = anonymous_client.get("/")
+    assert response.context["figures"]["projects"] == 21 + extra
 
 
 @pytest.mark.parametrize("persona", ["anonymous_client", "sdc_client", "officer_client"])
