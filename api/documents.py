@@ -80,17 +80,32 @@ class ProjectDocumentsView(StrictApiMixin, generics.GenericAPIView):
         return Response(self.get_serializer({"project": project.pk, "documents": documents}).data)
 
 
-def _id_or_404(pk: str, message: str) -> int:
-    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a JSON 404, not Django's HTML one
-        raise NotFound(message)
-    return int(pk)
+class _FileView(StrictApiMixin, generics.GenericAPIView):
+    """A stored file for API callers, after its rule (`readable`); a JSON 404 for any id the caller may not read."""
+
+    queryset = Project.objects.none()
+    pagination_class = None
+    renderer_classes = [ORJSONRenderer]
+    content_negotiation_class = AnyAccept
+    not_found = "No such file."
+
+    def readable(self, request, pk: int) -> Document | None:
+        raise NotImplementedError
+
+    def get(self, request, pk: str):
+        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a JSON 404, not Django's HTML one
+            raise NotFound(self.not_found)
+        document = self.readable(request, int(pk))
+        if document is None:
+            raise NotFound(self.not_found)
+        return document_response(request, document)
 
 
 @extend_schema(
     tags=["projects"],
     responses={(200, "*/*"): OpenApiTypes.BINARY, (302, "*/*"): None, **error_responses(401, 404, 429)},
 )
-class DocumentFileView(StrictApiMixin, generics.GenericAPIView):
+class DocumentFileView(_FileView):
     """A document's file (a redirect for a link), for API callers: what a document's `url` points at.
 
     The rule of the download page (documents.selectors.document_for_download) with the
@@ -98,36 +113,25 @@ class DocumentFileView(StrictApiMixin, generics.GenericAPIView):
     document for staff (their tokens included); a 404 for anything else.
     """
 
-    queryset = Project.objects.none()
-    pagination_class = None
-    renderer_classes = [ORJSONRenderer]
-    content_negotiation_class = AnyAccept
+    not_found = "No such document."
 
-    def get(self, request, pk: str):
-        document = document_for_download(user=request.user, pk=_id_or_404(pk, "No such document."))
-        if document is None:
-            raise NotFound("No such document.")
-        return document_response(request, document)
+    def readable(self, request, pk: int) -> Document | None:
+        return document_for_download(user=request.user, pk=pk)
 
 
 @extend_schema(
     tags=["deadlines"],
     responses={(200, "*/*"): OpenApiTypes.BINARY, **error_responses(401, 404, 429)},
 )
-class ReportFileView(StrictApiMixin, generics.GenericAPIView):
+class ReportFileView(_FileView):
     """A report version's file, for API callers (tokens): what `report.approved_file` of a deadline points at.
 
     The same rule as the reporting page's download (deadlines.selectors.report_submission_readable):
     staff any version, the donor the report is owed to the approved one; a 404 for anyone else.
     """
 
-    queryset = Project.objects.none()
-    pagination_class = None
-    renderer_classes = [ORJSONRenderer]
-    content_negotiation_class = AnyAccept
+    not_found = "No such report."
 
-    def get(self, request, pk: str):
-        submission = report_submission_readable(user=request.user, pk=_id_or_404(pk, "No such report."))
-        if submission is None:
-            raise NotFound("No such report.")
-        return document_response(request, submission.document)
+    def readable(self, request, pk: int) -> Document | None:
+        submission = report_submission_readable(user=request.user, pk=pk)
+        return submission.document if submission is not None else None

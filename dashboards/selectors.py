@@ -141,7 +141,7 @@ def projects_by_country(projects: QuerySet[Project]) -> list[CountryCount]:
     return [CountryCount(r["countries__code"], r["countries__name"] or "", r["n"]) for r in rows]
 
 
-def money_by_country(projects: QuerySet[Project], *, user, currency: str, from_facts: bool = True) -> dict[str, ProjectMoney]:
+def money_by_country(projects: QuerySet[Project], *, user, currency: str, from_facts: bool = False) -> dict[str, ProjectMoney]:
     """The money `user` may see of the projects, per country code (two queries).
 
     A project in several countries counts whole in each, as in the project counts.
@@ -596,12 +596,13 @@ class PortfolioMoney:
         return max((bar.value for bar in self.per_year), default=Decimal(0))
 
 
-def portfolio_money(projects: QuerySet[Project], *, user, currency: str, from_facts: bool = True) -> PortfolioMoney:
+def portfolio_money(projects: QuerySet[Project], *, user, currency: str, from_facts: bool = False) -> PortfolioMoney:
     """Budget, committed, disbursed and spent of the projects, what each donor put in, and spending
     per year (four queries, and one more for the donors' names when any donor contributed).
 
-    In the default currency from the facts (three queries; dashboards.facts, fresh once facts_fresh()
-    ran in the request), in any other (or without `from_facts`) from every row (finance.selectors).
+    With `from_facts` (pass it only after dashboards.facts.facts_fresh() gave a version in this
+    request: the facts are fresh only then), in the default currency from the facts (three queries);
+    otherwise from every row (finance.selectors).
     """
     if from_facts and currency == settings.PORTFOLIO_CURRENCY:
         figures = facts.money_of(projects, user=user)
@@ -685,9 +686,9 @@ class DashboardFigures:
 
 
 def dashboard_figures(projects: QuerySet[Project], *, user, today: datetime.date, currency: str,
-                      from_facts: bool = True) -> DashboardFigures:
+                      from_facts: bool = False) -> DashboardFigures:
     """The dashboard's aggregates of `projects` (16 queries, 17 with a contributing donor, 18 with money);
-    the money from the facts in the default currency unless `from_facts` is False."""
+    the money from the facts in the default currency with `from_facts` (after facts_fresh())."""
     money = portfolio_money(projects, user=user, currency=currency, from_facts=from_facts)
     return DashboardFigures(
         figures=portfolio_figures(projects, today=today),
