@@ -144,15 +144,13 @@ class RateTable:
             return None
         return Rate(datetime.date.fromordinal(days[index]), Decimal(coefficients[index]).scaleb(exponents[index]))
 
-    def convert(self, value: Decimal, currency: str, to: str, day: datetime.date) -> tuple[Decimal, list[Rate]] | None:
-        """`value` in `currency` as `to` at the rates of `day` (exact, unrounded) and the ECB rates used; None if it cannot."""
-        if normalise_currency(currency) == normalise_currency(to):
-            return Decimal(value), []
+    def rates_for(self, currency: str, to: str, day: datetime.date) -> tuple[Rate, Rate, list[Rate]] | None:
+        """The rates that turn an amount in `currency` into `to` on `day` (value / source × target) and the ECB
+        rates among them (EUR's is none); None if either currency has no rate by then."""
         source, target = self.rate(currency, day), self.rate(to, day)
         if source is None or target is None:
             return None
-        used = [rate for code, rate in ((currency, source), (to, target)) if normalise_currency(code) != "EUR"]
-        return Decimal(value) / source.per_euro * target.per_euro, used
+        return source, target, [rate for code, rate in ((currency, source), (to, target)) if normalise_currency(code) != "EUR"]
 
 
 def _digits(digits: tuple[int, ...]) -> int:
@@ -284,7 +282,7 @@ class Converter:
 
     A dashboard or an export converts tens of thousands of (currency, day) sums; the rates and
     the days they were published are kept per pair for the converter's life (one request),
-    and each amount still converts exactly as RateTable.convert() does, so every total is
+    and each amount converts exactly, at the rates RateTable.rates_for() gives, so every total is
     the same as converted_total() gives. The rate table is read only when an amount needs it.
     """
 
@@ -292,7 +290,6 @@ class Converter:
         self.target = normalise_currency(currency or settings.PORTFOLIO_CURRENCY)
         self.table = rates
         self._factors: dict[tuple, object] = {}
-        self._target_rates: dict[datetime.date, Rate | None] = {}
 
     def _factor(self, code, day):
         """_SAME, None (cannot convert) or (rate of the amount's currency, rate of the target, and the
@@ -300,13 +297,12 @@ class Converter:
         if normalise_currency(code) == self.target:
             return _SAME
         self.table = self.table or rate_table()
-        if day not in self._target_rates:
-            self._target_rates[day] = self.table.rate(self.target, day)
-        source, target = self.table.rate(code, day), self._target_rates[day]
-        if source is None or target is None:
+        found = self.table.rates_for(code, self.target, day)
+        if found is None:
             return None
-        used = [rate.day for name, rate in ((code, source), (self.target, target)) if normalise_currency(name) != "EUR"]
-        return source.per_euro, target.per_euro, min(used), max(used)
+        source, target, used = found
+        days = [rate.day for rate in used]
+        return source.per_euro, target.per_euro, min(days), max(days)
 
     def total(self, amounts: Iterable[tuple]) -> ConvertedTotal:
         """converted_total() of `amounts` with this converter's currency and rates."""
