@@ -279,7 +279,7 @@ class ProjectStatsView(ProjectListMixin, generics.GenericAPIView):
             raise exceptions.ValidationError({"group_by": [f"Allowed values: {', '.join(STATS_GROUPS)}."]})
         currency = currency_of(request)
         projects = self.filtered_projects()
-        version = facts.facts_fresh() if currency == settings.PORTFOLIO_CURRENCY else None
+        version = facts.facts_version(currency)
         if version is None:  # another currency, or facts too far behind to catch up now: from every row
             total = money_of(projects, user=request.user, currency=currency)
             groups = money_by_stats_group(projects, user=request.user, group_by=group_by, currency=currency)

@@ -81,6 +81,12 @@ def _stale(state) -> bool:
     return state is None or state["currency"] != settings.PORTFOLIO_CURRENCY or state["rates"] != _rates_fingerprint()
 
 
+def facts_version(currency: str) -> str | None:
+    """The facts' version, brought up to date, when they can serve figures in `currency` (the default
+    one only); None when the caller must read every row (another currency, or facts_fresh() gave None)."""
+    return facts_fresh() if currency == settings.PORTFOLIO_CURRENCY else None
+
+
 def facts_fresh() -> str | None:
     """Bring the facts up to date with every committed write, and return their version: one query
     when nothing changed.

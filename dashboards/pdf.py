@@ -8,12 +8,11 @@ by the first PDF request only.
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from dashboards import selectors
-from dashboards.facts import facts_fresh
+from dashboards.facts import facts_version
 from results.selectors import track_summary
 
 # Rows of the projects table at most (WeasyPrint lays out about 30 a second); beyond it the report says how
@@ -71,9 +70,8 @@ def portfolio_report(*, user, params, currency: str, today: datetime.date, fixed
         "errors": selectors.filter_error_labels(errors),
         "active_filters": panel["active"],
         "figures": figures,
-        # The facts serve the default currency once they are brought up to date here (dashboards.facts).
-        "money": selectors.portfolio_money(projects, user=user, currency=currency, from_facts=(
-            currency == settings.PORTFOLIO_CURRENCY and facts_fresh() is not None)),
+        "money": selectors.portfolio_money(projects, user=user, currency=currency,
+                                           from_facts=facts_version(currency) is not None),
         "currency": currency,
         "projects": ProjectRows(list(selectors.project_page(projects)[:PDF_PROJECTS_LIMIT]), figures["projects"]),
         "limit": PDF_PROJECTS_LIMIT,

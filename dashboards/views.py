@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from api.exports import csv_cell
 from dashboards import pdf, selectors
-from dashboards.facts import facts_cached, facts_fresh
+from dashboards.facts import facts_cached, facts_version
 from dashboards.geo import Choropleth, choropleth
 from deadlines.filters import ReportingFilterSet
 from deadlines.selectors import (
@@ -139,7 +139,7 @@ def _dashboard_context(request, *, fixed_donor=""):
     # In the default currency the money comes from the facts and, as long as nothing they cover changes,
     # the whole figures from the cache: every committed write moves their version on first. None: the
     # facts are too far behind to catch up in a request (dashboards.facts.facts_fresh), every row is read.
-    version = facts_fresh() if money["currency"] == settings.PORTFOLIO_CURRENCY else None
+    version = facts_version(money["currency"])
 
     def compute():
         return selectors.dashboard_figures(projects, user=request.user, today=today, currency=money["currency"],
